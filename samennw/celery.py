@@ -1,0 +1,17 @@
+"""The Celery app. Every periodic schedule of the portal is declared here, each with its rhythm in words."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samennw.settings")
+
+app = Celery("samennw")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every night at 00:10: seats that started or ended yesterday change who holds which role.
+    "sync-seats": {"task": "domains.tasks.sync_seats", "schedule": crontab(hour=0, minute=10)},
+}

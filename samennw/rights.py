@@ -1,0 +1,232 @@
+"""Who may do what: the one policy table of the portal.
+
+Each named action maps to a predicate over ``(user, obj)``. Views ask ``can(user, action, obj)``
+(or ``require(...)``), templates read a ``can`` mapping built from the same table, and the tests
+walk the table role by role. Nothing else in the code decides a right.
+
+Roles are not stored on the account: they are materialised as Django groups from the person's
+*active seats* (``domains.services.sync_role_groups``, DECISIONS 1). Rights on one object
+(chairing a team, leading a card, a case) are django-guardian object grants with direct foreign
+keys, so they die with their object (DECISIONS 25). Inactive users have no rights at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    """The roles of the portal; each is a Django group whose members come from active seats."""
+
+    BEWONER = "bewoner"  # any registered person; anonymous visitors hold no role
+    INFORMELE_PARTNER = "informele-partner"
+    FORMELE_PARTNER = "formele-partner"
+    NETWERKREGISSEUR = "netwerkregisseur"
+    PROGRAMMATEAM = "programmateam"
+    OPGAVETEAMLID = "opgaveteamlid"
+    AANVOERDER = "aanvoerder"
+    BESTUURSLID = "bestuurslid"
+    FONDSBEHEERDER = "fondsbeheerder"
+    PRIVACY = "privacyfunctionaris"
+    BEHEERDER = "beheerder"  # technical administrator: the Django admin, never case content
+
+
+ROLE_LABELS = {
+    Role.BEWONER: _("Bewoner"),
+    Role.INFORMELE_PARTNER: _("Informele partner"),
+    Role.FORMELE_PARTNER: _("Formele partner"),
+    Role.NETWERKREGISSEUR: _("Netwerkregisseur"),
+    Role.PROGRAMMATEAM: _("Programmateam"),
+    Role.OPGAVETEAMLID: _("Opgaveteamlid"),
+    Role.AANVOERDER: _("Aanvoerder actielijn"),
+    Role.BESTUURSLID: _("Lid alliantiebestuur"),
+    Role.FONDSBEHEERDER: _("Bewaker financiële regels"),
+    Role.PRIVACY: _("Privacyfunctionaris"),
+    Role.BEHEERDER: _("Beheerder"),
+}
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The roles a user holds now; cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_snw_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names) | {Role.BEWONER}
+        if user.is_superuser:
+            cached |= {Role.BEHEERDER}
+        user._snw_roles = cached
+    return cached
+
+
+def active_seats(user) -> list:
+    """The user's active seats with body and organisation; cached on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_snw_seats", None)
+    if cached is None:
+        from domains.models import Seat
+
+        cached = list(Seat.objects.active().filter(user=user).select_related("body", "organisation"))
+        user._snw_seats = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the per-request caches after the user's seats or groups changed."""
+    for attr in ("_snw_roles", "_snw_seats", "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_guardian_checker"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+# --- predicates ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Predicate:
+    """A named yes/no question about (user, obj); compose with ``|`` and ``&``."""
+
+    name: str
+    test: Callable[[Any, Any], bool]
+
+    def __call__(self, user, obj=None) -> bool:
+        return bool(self.test(user, obj))
+
+    def __or__(self, other: Predicate) -> Predicate:
+        return Predicate(f"({self.name} | {other.name})", lambda u, o: self(u, o) or other(u, o))
+
+    def __and__(self, other: Predicate) -> Predicate:
+        return Predicate(f"({self.name} & {other.name})", lambda u, o: self(u, o) and other(u, o))
+
+
+def has_role(*roles: Role) -> Predicate:
+    wanted = frozenset(roles)
+    return Predicate("|".join(sorted(wanted)), lambda user, obj: bool(roles_of(user) & wanted))
+
+
+def has_object_perm(codename: str) -> Predicate:
+    """A guardian grant on this very object (never a model-wide permission standing in for it)."""
+
+    def test(user, obj) -> bool:
+        if obj is None or not roles_of(user):
+            return False
+        from guardian.core import ObjectPermissionChecker
+
+        checker = getattr(user, "_guardian_checker", None)
+        if checker is None:
+            checker = user._guardian_checker = ObjectPermissionChecker(user)
+        return checker.has_perm(codename, obj)
+
+    return Predicate(f"object:{codename}", test)
+
+
+def _holds_seat_in(user, body) -> bool:
+    return body is not None and any(seat.body_id == body.pk for seat in active_seats(user))
+
+
+def _chairs(user, body) -> bool:
+    return body is not None and any(
+        seat.body_id == body.pk and seat.role == "voorzitter" for seat in active_seats(user)
+    )
+
+
+def _regisseur_of(user, body) -> bool:
+    return body is not None and any(
+        seat.body_id == body.pk and seat.role == "netwerkregisseur" for seat in active_seats(user)
+    )
+
+
+everyone = Predicate("everyone", lambda user, obj: True)
+authenticated = Predicate("authenticated", lambda user, obj: bool(roles_of(user)))
+seat_in_body = Predicate("seat-in-body", _holds_seat_in)
+chairs_body = Predicate("chairs-body", _chairs)
+regisseur_of_body = Predicate("regisseur-of-body", _regisseur_of)
+is_programmateam = has_role(Role.PROGRAMMATEAM)
+is_beheerder = has_role(Role.BEHEERDER)
+
+
+# --- the table ---------------------------------------------------------------------------------
+# Each action: (predicate, reason shown when refused). Object-scoped actions take the object.
+RULES: dict[str, tuple[Predicate, Any]] = {
+    "portal.view_public": (everyone, _("Iedereen mag dit zien.")),
+    "portal.view_own_profile": (authenticated, _("Log in om je gegevens te zien.")),
+    "portal.view_audit_log": (has_role(Role.PRIVACY), _("Alleen de privacyfunctionaris leest het volledige auditlog.")),
+    "admin.access": (is_beheerder, _("Alleen beheerders gebruiken het beheerscherm.")),
+    "domains.view_member_list": (
+        is_programmateam | seat_in_body,
+        _("Alleen leden van dit orgaan en het programmateam zien wie er zitting heeft."),
+    ),
+    "domains.manage_body": (
+        is_programmateam | chairs_body | has_object_perm("domains.manage_body"),
+        _("Alleen de voorzitter en het programmateam beheren dit orgaan."),
+    ),
+    "domains.add_report": (
+        is_programmateam | chairs_body | has_object_perm("domains.manage_body"),
+        _("Alleen de voorzitter en het programmateam voegen verslagen toe."),
+    ),
+    "domains.view_unpublished_report": (
+        is_programmateam | seat_in_body,
+        _("Concepten van verslagen zijn alleen voor leden van het orgaan."),
+    ),
+    "domains.edit_structure": (is_programmateam, _("Alleen het programmateam wijzigt domeinen, opdrachten en opbrengsten.")),
+    "domains.assign_seat": (is_programmateam | is_beheerder, _("Alleen het programmateam en beheerders geven zetels.")),
+    "domains.decide_organisation_kind": (
+        is_programmateam,
+        _("Alleen het programmateam legt vast of een partner formeel of informeel is."),
+    ),
+    "domains.view_dashboard": (
+        has_role(Role.PROGRAMMATEAM, Role.BESTUURSLID, Role.OPGAVETEAMLID, Role.AANVOERDER),
+        _("Het werkoverzicht is voor het programmateam, opgaveteams en het bestuur."),
+    ),
+    "netwerkgroep.enter": (
+        regisseur_of_body | seat_in_body,
+        _("Alleen leden van deze netwerkgroep hebben toegang."),
+    ),
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    """Whether ``user`` may perform ``action`` (on ``obj``). Unknown actions raise KeyError."""
+    predicate, _reason = RULES[action]
+    if user is not None and getattr(user, "is_authenticated", False) and not user.is_active:
+        return False
+    return predicate(user, obj)
+
+
+def why_not(user, action: str, obj=None):
+    """The reason a user may not perform ``action``, or ``None`` when allowed."""
+    return None if can(user, action, obj) else RULES[action][1]
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise PermissionDenied unless allowed (views turn object refusals into 404 themselves)."""
+    if not can(user, action, obj):
+        raise PermissionDenied(why_not(user, action, obj))
+
+
+class CanMap:
+    """``{{ can.domains__add_report }}`` in templates: the same table, read for one object."""
+
+    def __init__(self, user, obj=None):
+        self._user = user
+        self._obj = obj
+
+    def __getitem__(self, key: str) -> bool:
+        action = key.replace("__", ".")
+        if action not in RULES:
+            raise KeyError(key)
+        return can(self._user, action, self._obj)
+
+    def __getattr__(self, key: str) -> bool:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self[key]
+        except KeyError as exc:
+            raise AttributeError(key) from exc
