@@ -1,0 +1,110 @@
+"""Shared fixtures: real people with real seats, made through the services the portal itself uses."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from domains import services
+from domains.models import Body, Domain, Organisation, Seat
+
+START = datetime.date(2026, 1, 1)
+
+
+@pytest.fixture
+def structure(db):
+    """A minimal alliance: one domain with its opgaveteam, the board, the programme team, two netwerkgroepen."""
+    veiligheid = Domain.objects.create(slug="veiligheid", name="Veiligheid", name_en="Safety", tagline="Verbonden en veilig zijn")
+    bodies = {
+        "alliantie": Body.objects.create(slug="alliantie", kind=Body.Kind.ALLIANTIE, name="Alliantie Samen Nieuw-West"),
+        "bestuur": Body.objects.create(slug="alliantiebestuur", kind=Body.Kind.ALLIANTIEBESTUUR, name="Alliantiebestuur"),
+        "programmateam": Body.objects.create(slug="programmateam", kind=Body.Kind.PROGRAMMATEAM, name="Programmateam"),
+        "ot": Body.objects.create(
+            slug="opgaveteam-veiligheid", kind=Body.Kind.OPGAVETEAM, name="Opgaveteam Veiligheid", domain=veiligheid
+        ),
+        "ng_nw": Body.objects.create(
+            slug="netwerkgroep-hgkm-nieuw-west", kind=Body.Kind.NETWERKGROEP, name="Netwerkgroep HGKM Nieuw-West", domain=veiligheid
+        ),
+        "ng_zo": Body.objects.create(
+            slug="netwerkgroep-hgkm-zuidoost", kind=Body.Kind.NETWERKGROEP, name="Netwerkgroep HGKM Zuidoost", domain=veiligheid
+        ),
+    }
+    orgs = {
+        "informeel": Organisation.objects.create(
+            slug="nisa-4-nisa", name="Nisa 4 Nisa", kind=Organisation.Kind.INFORMEEL, sector=Organisation.Sector.GEMEENSCHAP
+        ),
+        "formeel": Organisation.objects.create(
+            slug="veilig-thuis", name="Veilig Thuis", kind=Organisation.Kind.FORMEEL, sector=Organisation.Sector.ZORG_WELZIJN
+        ),
+        "blijf": Organisation.objects.create(
+            slug="blijf-groep", name="Blijf Groep", kind=Organisation.Kind.FORMEEL, sector=Organisation.Sector.ZORG_WELZIJN
+        ),
+    }
+    return {"domain": veiligheid, "bodies": bodies, "orgs": orgs}
+
+
+# role name → list of (body key, seat role, organisation key or None, extra kwargs)
+SEATS = {
+    "anoniem": None,
+    "bewoner": [],
+    "informeel": [("alliantie", Seat.Role.PARTNER, "informeel", {}), ("ng_nw", Seat.Role.LID, "informeel", {})],
+    "formeel": [("alliantie", Seat.Role.PARTNER, "formeel", {}), ("ng_nw", Seat.Role.LID, "formeel", {})],
+    "regisseur": [("ng_nw", Seat.Role.NETWERKREGISSEUR, "blijf", {})],
+    "regisseur_zo": [("ng_zo", Seat.Role.NETWERKREGISSEUR, "blijf", {})],
+    "programmateam": [("programmateam", Seat.Role.PROGRAMMATEAM, None, {})],
+    "otlid": [("ot", Seat.Role.LID, None, {})],
+    "aanvoerder": [("ot", Seat.Role.AANVOERDER, None, {})],
+    "otvoorzitter": [("ot", Seat.Role.VOORZITTER, None, {})],
+    "bestuur": [("bestuur", Seat.Role.BESTUURSLID, None, {"board_seat": Seat.BoardSeat.OT_VOORZITTER})],
+    "fondsbeheerder": [("programmateam", Seat.Role.FONDSBEHEERDER, None, {})],
+    "privacy": [("programmateam", Seat.Role.PRIVACY, None, {})],
+    "beheerder": [],
+}
+
+
+@pytest.fixture
+def make_person(structure, django_user_model):
+    def make(kind: str, *, username: str | None = None):
+        if SEATS[kind] is None:
+            from django.contrib.auth.models import AnonymousUser
+
+            return AnonymousUser()
+        user = django_user_model.objects.create_user(
+            username=username or kind,
+            password="demo-wachtwoord-123",
+            display_name=f"Demo {kind.capitalize()}",
+            is_superuser=kind == "beheerder",
+            is_staff=kind == "beheerder",
+        )
+        for body_key, role, org_key, extra in SEATS[kind]:
+            services.assign_seat(
+                by=None,
+                user=user,
+                body=structure["bodies"][body_key],
+                role=role,
+                organisation=structure["orgs"][org_key] if org_key else None,
+                starts_on=START,
+                **extra,
+            )
+        user.refresh_from_db()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def people(make_person):
+    return {kind: make_person(kind) for kind in SEATS}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Tests create many accounts; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Unit tests do not run collectstatic; the hashed manifest is checked by the CI smoke run."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
