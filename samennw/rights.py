@@ -145,6 +145,18 @@ def _regisseur_of(user, body) -> bool:
     )
 
 
+def _team_member_of_card_domain(user, card) -> bool:
+    """An active seat in an opgaveteam or werkgroep of the card's domain."""
+    return card is not None and any(
+        seat.body.kind in ("opgaveteam", "werkgroep") and seat.body.domain_id == card.domain_id
+        for seat in active_seats(user)
+    )
+
+
+def _card_is_public(user, card) -> bool:
+    return card is not None and card.is_public
+
+
 everyone = Predicate("everyone", lambda user, obj: True)
 authenticated = Predicate("authenticated", lambda user, obj: bool(roles_of(user)))
 seat_in_body = Predicate("seat-in-body", _holds_seat_in)
@@ -152,6 +164,10 @@ chairs_body = Predicate("chairs-body", _chairs)
 regisseur_of_body = Predicate("regisseur-of-body", _regisseur_of)
 is_programmateam = has_role(Role.PROGRAMMATEAM)
 is_beheerder = has_role(Role.BEHEERDER)
+card_is_public = Predicate("card-is-public", _card_is_public)
+team_of_card_domain = Predicate("team-of-card-domain", _team_member_of_card_domain)
+leads_card = has_object_perm("actielijnen.edit_card")
+edits_card = is_programmateam | leads_card
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -187,6 +203,39 @@ RULES: dict[str, tuple[Predicate, Any]] = {
         has_role(Role.PROGRAMMATEAM, Role.BESTUURSLID, Role.OPGAVETEAMLID, Role.AANVOERDER),
         _("Het werkoverzicht is voor het programmateam, opgaveteams en het bestuur."),
     ),
+    # --- action-line cards (issue 3) ---
+    "actielijnen.view_card": (
+        card_is_public | edits_card | team_of_card_domain | has_role(Role.BESTUURSLID),
+        _("Deze actielijn is nog niet gepubliceerd."),
+    ),
+    "actielijnen.view_overview": (
+        has_role(Role.PROGRAMMATEAM, Role.BESTUURSLID, Role.OPGAVETEAMLID, Role.AANVOERDER),
+        _("Het kaartenoverzicht is voor het programmateam, opgaveteams en het bestuur."),
+    ),
+    "actielijnen.create_card": (is_programmateam, _("Alleen het programmateam maakt nieuwe actielijnen aan.")),
+    "actielijnen.edit_card": (edits_card, _("Alleen de aanvoerder, de trekkers en het programmateam bewerken deze kaart.")),
+    "actielijnen.add_status_update": (
+        edits_card,
+        _("Alleen de aanvoerder, de trekkers en het programmateam plaatsen een statusupdate."),
+    ),
+    "actielijnen.propose_update": (
+        edits_card | team_of_card_domain,
+        _("Alleen leden van het opgaveteam van dit domein reageren of stellen een update voor."),
+    ),
+    "actielijnen.view_history": (
+        edits_card | team_of_card_domain,
+        _("De geschiedenis van een kaart is voor wie eraan werkt."),
+    ),
+    "actielijnen.restore_version": (is_programmateam, _("Alleen het programmateam zet een eerdere versie terug.")),
+    "actielijnen.submit": (edits_card, _("Alleen de aanvoerder, de trekkers en het programmateam dienen een kaart in.")),
+    "actielijnen.send_back": (is_programmateam, _("Alleen het programmateam stuurt een kaart terug.")),
+    "actielijnen.publish": (is_programmateam, _("Alleen het programmateam publiceert.")),
+    "actielijnen.withdraw": (is_programmateam, _("Alleen het programmateam trekt een publicatie in.")),
+    "actielijnen.complete": (is_programmateam, _("Alleen het programmateam rondt een actielijn af.")),
+    "actielijnen.archive": (is_programmateam, _("Alleen het programmateam archiveert.")),
+    "actielijnen.reopen": (is_programmateam, _("Alleen het programmateam heropent een kaart.")),
+    "actielijnen.export": (is_programmateam, _("Alleen het programmateam exporteert de kaarten.")),
+    "actielijnen.import": (is_programmateam, _("Alleen het programmateam importeert kaarten.")),
     "netwerkgroep.enter": (
         regisseur_of_body | seat_in_body,
         _("Alleen leden van deze netwerkgroep hebben toegang."),

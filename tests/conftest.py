@@ -6,8 +6,9 @@ import datetime
 
 import pytest
 
+from actielijnen import services as card_services
 from domains import services
-from domains.models import Body, Domain, Organisation, Seat
+from domains.models import Body, Domain, Opbrengst, Opdracht, Organisation, Seat
 
 START = datetime.date(2026, 1, 1)
 
@@ -108,3 +109,35 @@ def _fast_password_hasher(settings):
 def _plain_static_storage(settings):
     """Unit tests do not run collectstatic; the hashed manifest is checked by the CI smoke run."""
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+
+@pytest.fixture
+def opbrengsten(structure):
+    opdracht = Opdracht.objects.create(domain=structure["domain"], code="1", number=1, title="Verbondenheid, veerkracht en verdraagzaamheid")
+    return [
+        Opbrengst.objects.create(opdracht=opdracht, code=f"1-{i}", number=i, title=f"Opbrengst {i}") for i in (1, 2)
+    ]
+
+
+@pytest.fixture
+def card(people, structure, opbrengsten):
+    return card_services.create_card(
+        by=people["programmateam"],
+        domain=structure["domain"],
+        code="tegengaan-hgkm",
+        title="Tegengaan huiselijk geweld en kindermishandeling",
+        goal="Samenwerking tussen informele en formele partners.",
+        opgaveteam=structure["bodies"]["ot"],
+        aanvoerder=people["aanvoerder"],
+        opbrengsten=[opbrengsten[0]],
+        partners=[structure["orgs"]["informeel"]],
+    )
+
+
+@pytest.fixture
+def other_card(people, structure):
+    from domains.models import Domain
+
+    wonen = Domain.objects.create(slug="wonen-en-leefomgeving", name="Wonen en leefomgeving")
+    return card_services.create_card(by=people["programmateam"], domain=wonen, code="andere-kaart", title="Andere kaart")
