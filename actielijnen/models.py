@@ -186,7 +186,10 @@ class Statusupdate(models.Model):
 
     actielijn = models.ForeignKey(Actielijn, verbose_name=_("actielijn"), on_delete=models.CASCADE, related_name="statusupdates")
     text = models.TextField(_("stand van zaken"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("auteur"), null=True, on_delete=models.SET_NULL, related_name="+")
+    # Empty for updates taken over from the programme's documents (their source is in the text).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     state = models.CharField(_("status"), max_length=12, choices=State.choices, default=State.GEPLAATST)
     created_at = models.DateTimeField(_("datum"), default=timezone.now, db_index=True)
     history = HistoricalRecords()
@@ -213,6 +216,9 @@ class Comment(models.Model):
         verbose_name_plural = _("reacties")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.actielijn}: {self.created_at:%Y-%m-%d}"
+
 
 class Transition(models.Model):
     """A move of a card through its lifecycle: who, when, from where to where, and why."""
@@ -228,6 +234,9 @@ class Transition(models.Model):
         verbose_name = _("statuswijziging")
         verbose_name_plural = _("statuswijzigingen")
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actielijn}: {self.from_status} → {self.to_status}"
 
 
 class ActielijnUserObjectPermission(UserObjectPermissionBase):

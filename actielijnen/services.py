@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,16 @@ class ConcurrentEdit(ValidationError):
             % {"version": card.version},
             code="concurrent_edit",
         )
+
+
+@contextmanager
+def _one_history_record(card: Actielijn):
+    """Link changes do not each write a version: the save after them writes one, links included."""
+    card.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del card.skip_history_when_saving
 
 
 def _lock(card: Actielijn) -> Actielijn:
@@ -64,9 +75,11 @@ def create_card(*, by, domain, code: str, title: str, **fields: Any) -> Actielij
     card.full_clean()
     card._change_reason = "aangemaakt"
     card._history_user = by if getattr(by, "is_authenticated", False) else None
-    card.save()
-    for name, values in m2m.items():
-        getattr(card, name).set(values)
+    with _one_history_record(card):
+        card.save()
+        for name, values in m2m.items():
+            getattr(card, name).set(values)
+    card.save(update_fields=["updated_at"])  # the first version, links included
     sync_card_leads(card=card)
     audit.record("card.created", actor=by, target=card, code=card.code)
     return card
@@ -87,8 +100,9 @@ def update_card(*, by, card: Actielijn, version: int, changes: dict[str, Any], r
     locked.full_clean()
     changed_fields = sorted(set(changes) | set(m2m))
     _touch(locked, by=by, reason=reason or _("bewerkt: %(fields)s") % {"fields": ", ".join(changed_fields)})
-    for name, values in m2m.items():
-        getattr(locked, name).set(values)
+    with _one_history_record(locked):
+        for name, values in m2m.items():
+            getattr(locked, name).set(values)
     locked.save()
     if {"aanvoerder", "trekkers"} & set(changed_fields):
         sync_card_leads(card=locked)
@@ -203,11 +217,12 @@ def restore_version(*, by, card: Actielijn, history_id: int) -> Actielijn:
             setattr(locked, field.attname, getattr(old, field.attname))
     locked.full_clean()
     _touch(locked, by=by, reason=_("versie van %(date)s teruggezet") % {"date": f"{record.history_date:%Y-%m-%d %H:%M}"})
-    for name in M2M_FIELDS:
-        through = getattr(record, name).all()
-        target_field = Actielijn._meta.get_field(name).related_model._meta.model_name
-        ids = [getattr(row, f"{target_field}_id") for row in through]
-        getattr(locked, name).set(ids)
+    with _one_history_record(locked):
+        for name in M2M_FIELDS:
+            through = getattr(record, name).all()
+            target_field = Actielijn._meta.get_field(name).related_model._meta.model_name
+            ids = [getattr(row, f"{target_field}_id") for row in through]
+            getattr(locked, name).set(ids)
     locked.save()
     sync_card_leads(card=locked)
     audit.record("card.restored", actor=by, target=locked, history_id=history_id)
@@ -216,3 +231,40 @@ def restore_version(*, by, card: Actielijn, history_id: int) -> Actielijn:
 
 def card_leads(card: Actielijn) -> Iterable:
     return [card.aanvoerder, *card.trekkers.all()]
+
+
+def send_stale_reminders(*, weeks: int | None = None) -> int:
+    """One e-mail per aanvoerder listing their stale cards (issue 3, item 7). Idempotent per week:
+    a reminder for the same card set is not sent twice within six days (audit rows tell)."""
+    import datetime
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from actielijnen import selectors
+    from samennw.models import AuditEvent
+
+    weeks = weeks or selectors.STALE_WEEKS
+    sent = 0
+    since = timezone.now() - datetime.timedelta(days=6)
+    for user, cards in selectors.stale_cards_by_aanvoerder(weeks).items():
+        codes = sorted(card.code for card in cards)
+        if AuditEvent.objects.filter(
+            event="cards.stale_reminder", target_type="samennw.user", target_id=str(user.pk), at__gte=since,
+            details__codes=codes,
+        ).exists():
+            continue
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language or "nl"):
+            body = render_to_string(
+                "actielijnen/email/stale_reminder.txt",
+                {"user": user, "cards": cards, "weeks": weeks, "site_url": settings.SAMENNW_SITE_URL},
+            )
+            subject = _("Herinnering: actielijnen zonder recente stand van zaken")
+        send_mail(subject, body, None, [user.email])
+        audit.record("cards.stale_reminder", actor=None, target=user, codes=codes)
+        sent += 1
+    return sent

@@ -14,4 +14,9 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Every night at 00:10: seats that started or ended yesterday change who holds which role.
     "sync-seats": {"task": "domains.tasks.sync_seats", "schedule": crontab(hour=0, minute=10)},
+    # Every Monday at 08:00: aanvoerders of cards without a status update for six weeks get a reminder.
+    "remind-stale-cards": {
+        "task": "actielijnen.tasks.remind_stale_cards",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+    },
 }

@@ -6,7 +6,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 
 
@@ -26,7 +26,7 @@ def check_cache() -> tuple[bool, str]:
         cache.set(key, "ok", 5)
         ok = cache.get(key) == "ok"
         cache.delete(key)
-        return ok, cache.__class__.__name__ if ok else "no round trip"
+        return ok, caches["default"].__class__.__name__ if ok else "no round trip"
     except Exception as exc:  # noqa: BLE001
         return False, type(exc).__name__
 

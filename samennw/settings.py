@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "samennw.context_processors.portal",
+                "samennw.context_processors.navigation",
             ],
         },
     }
@@ -156,6 +157,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Change reasons name the fields that changed; they do not fit the default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "samennw.User"

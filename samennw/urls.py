@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     ),
     path(_("wachtwoord/klaar/"), auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("domains.urls")),
+    path(_("actielijnen/"), include("actielijnen.urls")),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,
 )
