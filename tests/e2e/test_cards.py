@@ -100,3 +100,37 @@ def test_programme_team_works_a_card_to_publication(page, live_server, journey):
     expect(page.locator("#stand-van-zaken")).to_contain_text("Eerste bijeenkomst met het opgaveteam gehouden.")
     expect(page.get_by_role("link", name=re.compile("^Bewerken"))).to_have_count(0)
     expect(page.get_by_role("button", name="Publiceren")).to_have_count(0)
+
+
+def test_programme_team_exports_and_imports_the_set(page, live_server, journey, tmp_path):
+    """Export from the overview, change one cell in the spreadsheet, import: preview, then confirm."""
+    import openpyxl
+
+    card = journey["card"]
+    base = live_server.url
+    log_in(page, base, journey["user"].username)
+    page.goto(base + reverse("actielijnen:overview"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporteren (Excel)").click()
+    exported = tmp_path / "kaarten.xlsx"
+    download.value.save_as(exported)
+
+    book = openpyxl.load_workbook(exported)
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    code_col, werkwijze_col = headers.index("Code") + 1, headers.index("Werkwijze") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, code_col).value == card.code:
+            sheet.cell(row, werkwijze_col).value = "Wekelijks aan tafel in de netwerkgroep."
+    changed = tmp_path / "kaarten-gewijzigd.xlsx"
+    book.save(changed)
+
+    page.goto(base + reverse("actielijnen:import"))
+    page.locator("input[type=file]").set_input_files(str(changed))
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.locator("main")).to_contain_text("1 gewijzigde kaart")
+    expect(page.locator("main")).to_contain_text("1 ongewijzigde kaart")
+    page.get_by_role("button", name="Import bevestigen").click()
+
+    page.goto(base + card.get_absolute_url())
+    expect(page.locator("#sectie-werkwijze")).to_contain_text("Wekelijks aan tafel in de netwerkgroep.")
