@@ -14,7 +14,7 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from actielijnen import workflow
 from actielijnen.models import Actielijn, Comment, Mijlpaal, Status, Statusupdate, Transition
-from samennw import audit, rights
+from samennw import audit, public_cache, rights
 
 M2M_FIELDS = ("opbrengsten", "partners", "trekker_organisations", "focusbuurten", "trekkers")
 
@@ -82,6 +82,7 @@ def create_card(*, by, domain, code: str, title: str, **fields: Any) -> Actielij
     card.save(update_fields=["updated_at"])  # the first version, links included
     sync_card_leads(card=card)
     audit.record("card.created", actor=by, target=card, code=card.code)
+    public_cache.bump_on_commit()
     return card
 
 
@@ -107,6 +108,7 @@ def update_card(*, by, card: Actielijn, version: int, changes: dict[str, Any], r
     if {"aanvoerder", "trekkers"} & set(changed_fields):
         sync_card_leads(card=locked)
     audit.record("card.updated", actor=by, target=locked, fields=changed_fields, version=locked.version)
+    public_cache.bump_on_commit()
     return locked
 
 
@@ -134,6 +136,7 @@ def move_card(*, card: Actielijn, to: str, by, reason: str = "") -> Actielijn:
     locked.save()
     Transition.objects.create(actielijn=locked, from_status=source, to_status=to, by=by, reason=reason.strip())
     audit.record("card.moved", actor=by, target=locked, source=source, target_status=to)
+    public_cache.bump_on_commit()
     return locked
 
 
@@ -155,6 +158,7 @@ def add_status_update(*, by, card: Actielijn, text: str, propose: bool = False, 
         Actielijn.objects.filter(pk=card.pk).update(last_status_update_at=update.created_at)
         card.last_status_update_at = update.created_at
     audit.record("card.status_update", actor=by, target=card, proposed=propose)
+    public_cache.bump_on_commit()
     return update
 
 
@@ -169,6 +173,7 @@ def decide_proposed_update(*, by, update: Statusupdate, accept: bool) -> Statusu
     if accept:
         Actielijn.objects.filter(pk=update.actielijn_id).update(last_status_update_at=update.created_at)
     audit.record("card.status_update_decided", actor=by, target=update.actielijn, accepted=accept)
+    public_cache.bump_on_commit()
     return update
 
 
@@ -181,6 +186,7 @@ def save_milestone(*, by, card: Actielijn, milestone: Mijlpaal | None = None, **
     milestone._history_user = by if getattr(by, "is_authenticated", False) else None
     milestone.save()
     audit.record("card.milestone_saved", actor=by, target=card, milestone=milestone.pk)
+    public_cache.bump_on_commit()
     return milestone
 
 
@@ -190,6 +196,7 @@ def delete_milestone(*, by, milestone: Mijlpaal) -> None:
     pk = milestone.pk
     milestone.delete()
     audit.record("card.milestone_deleted", actor=by, target=card, milestone=pk)
+    public_cache.bump_on_commit()
 
 
 @transaction.atomic
@@ -226,6 +233,7 @@ def restore_version(*, by, card: Actielijn, history_id: int) -> Actielijn:
     locked.save()
     sync_card_leads(card=locked)
     audit.record("card.restored", actor=by, target=locked, history_id=history_id)
+    public_cache.bump_on_commit()
     return locked
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from actielijnen import forms, selectors, services, workflow
 from actielijnen.models import Actielijn, Mijlpaal, Status, Statusupdate
 from domains.models import Domain, Focusbuurt
+from samennw import public_cache
 from samennw.rights import CanMap, can, require
 
 
@@ -59,6 +60,9 @@ def card(request, code: str):
             "comment_form": forms.CommentForm(auto_id="id_reactie_%s"),
             "missing": forms.missing_translations(obj) if can_map["actielijnen__edit_card"] else [],
             "is_stale": selectors.is_stale(obj),
+            # Who does not work on the card sees its public parts only (issue 4): no money, risks or people.
+            "public_view": not can_map["actielijnen__view_history"],
+            "public_cache": public_cache.for_request(request),
         },
     )
 

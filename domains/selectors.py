@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from domains.models import Body, Domain, MeetingReport, Opbrengst, Opdracht, Organisation
+from domains.models import Body, Domain, Focusbuurt, MeetingReport, Opbrengst, Opdracht, Organisation
 from samennw import rights
 
 
@@ -19,18 +21,95 @@ def domains_in_order() -> list[Domain]:
     return sorted(Domain.objects.all(), key=_order_key)
 
 
-def domain_detail(slug: str) -> Domain:
-    """A domain with its opdrachten, opbrengsten and active teams, in a fixed number of queries."""
-    teams = Body.objects.filter(is_active=True, kind__in=[Body.Kind.OPGAVETEAM, Body.Kind.WERKGROEP]).order_by(
-        "kind", "name"
+def domain_by_slug(slug: str) -> Domain:
+    """Just the domain, for the page's 404 and cache key; its content comes from ``domain_page``."""
+    return Domain.objects.get(slug=slug)
+
+
+@dataclass
+class DomainPage:
+    """What a public domain page shows; each opbrengst carries ``lines``, the published cards delivering it."""
+
+    opdrachten: list[Opdracht]
+    other_lines: list  # published cards of the domain that deliver none of its opbrengsten
+    teams: list[Body]
+    reports: list[MeetingReport] = field(default_factory=list)
+
+
+def _public_cards():
+    from actielijnen.selectors import public_cards
+
+    return public_cards()
+
+
+def domain_page(domain: Domain, *, reports: int = 5) -> DomainPage:
+    """Opdrachten with opbrengsten, the published cards grouped under the opbrengst they deliver (a card
+    delivering several appears under each), teams and recent published reports. Six queries, whatever
+    the number of cards or reports."""
+    opdrachten = list(
+        domain.opdrachten.prefetch_related(Prefetch("opbrengsten", queryset=Opbrengst.objects.order_by("number")))
     )
-    return Domain.objects.prefetch_related(
-        Prefetch(
-            "opdrachten",
-            queryset=Opdracht.objects.prefetch_related(Prefetch("opbrengsten", queryset=Opbrengst.objects.order_by("number"))),
-        ),
-        Prefetch("bodies", queryset=teams, to_attr="teams"),
-    ).get(slug=slug)
+    by_opbrengst = {}
+    for opdracht in opdrachten:
+        for opbrengst in opdracht.opbrengsten.all():
+            opbrengst.lines = []
+            by_opbrengst[opbrengst.pk] = opbrengst
+    other_lines = []
+    cards = _public_cards().filter(domain=domain).prefetch_related(Prefetch("opbrengsten", queryset=Opbrengst.objects.only("id")))
+    for card in cards.order_by("title"):
+        delivered = [by_opbrengst[o.pk] for o in card.opbrengsten.all() if o.pk in by_opbrengst]
+        for opbrengst in delivered:
+            opbrengst.lines.append(card)
+        if not delivered:
+            other_lines.append(card)
+    teams = list(
+        public_bodies()
+        .filter(domain=domain, kind__in=[Body.Kind.OPGAVETEAM, Body.Kind.WERKGROEP])
+        .order_by("kind", "name")
+    )
+    return DomainPage(
+        opdrachten=opdrachten,
+        other_lines=other_lines,
+        teams=teams,
+        reports=list(recent_published_reports(domain=domain, limit=reports)),
+    )
+
+
+def focusbuurten() -> QuerySet[Focusbuurt]:
+    """The focus neighbourhoods, by cluster and name. One query."""
+    return Focusbuurt.objects.order_by("cluster", "name")
+
+
+def focusbuurt_by_slug(slug: str) -> Focusbuurt:
+    return Focusbuurt.objects.get(slug=slug)
+
+
+@dataclass
+class BuurtPage:
+    lines: list
+    teams: list[Body]
+    stories: list
+
+
+def stories_in(buurt: Focusbuurt) -> list:
+    """Published stories set in the neighbourhood, newest first; the publication rule is monitoring's."""
+    from monitoring.selectors import published_stories
+
+    return list(published_stories().filter(focusbuurt=buurt).order_by("-story_date", "-published_at", "title"))
+
+
+def latest_stories(limit: int = 3) -> list:
+    """The newest published stories, for the home page."""
+    from monitoring.selectors import latest_stories as newest
+
+    return newest(limit=limit)
+
+
+def buurt_page(buurt: Focusbuurt) -> BuurtPage:
+    """Published cards in the neighbourhood, teams working there and its stories. Three queries."""
+    lines = list(_public_cards().filter(focusbuurten=buurt).select_related("domain").order_by("domain__name", "title"))
+    teams = list(public_bodies().filter(focusbuurten=buurt).select_related("domain").order_by("kind", "name"))
+    return BuurtPage(lines=lines, teams=teams, stories=stories_in(buurt))
 
 
 def reports_for(user, *, body: Body) -> QuerySet[MeetingReport]:
@@ -56,6 +135,11 @@ def public_bodies() -> QuerySet[Body]:
 def body_detail(slug: str) -> Body:
     """A public body page (netwerkgroepen have their own, closed pages)."""
     return public_bodies().select_related("domain", "parent").get(slug=slug)
+
+
+def published_lines_of(body: Body) -> list:
+    """The published cards this opgaveteam or werkgroep carries. One query."""
+    return list(_public_cards().filter(opgaveteam=body).order_by("title"))
 
 
 def members_of(body: Body):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from domains.models import Body, MeetingReport, Organisation, OrganisationKindDecision, Seat
-from samennw import audit
+from samennw import audit, public_cache
 from samennw.rights import Role, forget
 
 # Which role group a seat puts its holder in. Partner seats follow the seat's side (DECISIONS 2).
@@ -159,6 +159,7 @@ def decide_organisation_kind(
     organisation.full_clean()
     organisation.save(update_fields=["kind"])
     audit.record("organisation.kind_decided", actor=by, target=organisation, kind=kind)
+    public_cache.bump_on_commit()
     return decision
 
 
@@ -170,4 +171,5 @@ def add_meeting_report(
     report.full_clean()
     report.save()
     audit.record("report.added", actor=by, target=report, body=body.slug, published=publish)
+    public_cache.bump_on_commit()
     return report

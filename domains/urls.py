@@ -7,5 +7,7 @@ app_name = "domains"
 urlpatterns = [
     path(_("domeinen/<slug:slug>/"), views.domain, name="domain"),
     path(_("teams/<slug:slug>/"), views.body, name="body"),
+    path(_("buurten/"), views.buurten, name="buurten"),
+    path(_("buurten/<slug:slug>/"), views.buurt, name="buurt"),
     path(_("partners/"), views.organisations, name="organisations"),
 ]

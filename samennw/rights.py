@@ -236,6 +236,17 @@ RULES: dict[str, tuple[Predicate, Any]] = {
     "actielijnen.reopen": (is_programmateam, _("Alleen het programmateam heropent een kaart.")),
     "actielijnen.export": (is_programmateam, _("Alleen het programmateam exporteert de kaarten.")),
     "actielijnen.import": (is_programmateam, _("Alleen het programmateam importeert kaarten.")),
+    # --- stories "Uit de praktijk" and the Doe mee contact form (issue 4) ---
+    "monitoring.edit_story": (is_programmateam, _("Alleen het programmateam schrijft en bewerkt verhalen.")),
+    "monitoring.publish_story": (is_programmateam, _("Alleen het programmateam publiceert verhalen.")),
+    "monitoring.sign_off_hgkm_story": (
+        has_role(Role.NETWERKREGISSEUR),
+        _("Alleen een netwerkregisseur geeft akkoord op een verhaal over huiselijk geweld of kindermishandeling."),
+    ),
+    "monitoring.view_contact_messages": (
+        is_programmateam,
+        _("Alleen het programmateam leest de berichten van het Doe mee-formulier."),
+    ),
     "netwerkgroep.enter": (
         regisseur_of_body | seat_in_body,
         _("Alleen leden van deze netwerkgroep hebben toegang."),

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from samennw import views
+from samennw import urls_public, views
 from samennw.admin_site import restrict_admin
 
 restrict_admin(admin.site)
@@ -14,6 +14,7 @@ restrict_admin(admin.site)
 urlpatterns = [
     path("health/", views.health_view, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include(urls_public.urlpatterns_plain)),
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,7 +31,9 @@ urlpatterns += i18n_patterns(
     ),
     path(_("wachtwoord/klaar/"), auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("domains.urls")),
+    path("", include("samennw.urls_public")),
     path(_("actielijnen/"), include("actielijnen.urls")),
+    path("", include("monitoring.urls")),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,15 +1,25 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
 from domains import selectors
-from samennw import health
+from samennw import health, public_cache
 from samennw.rights import ROLE_LABELS, roles_of
 
 
 def home(request):
-    return render(request, "home.html", {"domains": selectors.domains_in_order()})
+    """The front page; its content is read lazily, inside the template's cached fragment."""
+    return render(
+        request,
+        "home.html",
+        {
+            "domains": SimpleLazyObject(selectors.domains_in_order),
+            "stories": SimpleLazyObject(selectors.latest_stories),
+            "public_cache": public_cache.for_request(request),
+        },
+    )
 
 
 @never_cache

@@ -141,3 +141,14 @@ def other_card(people, structure):
 
     wonen = Domain.objects.create(slug="wonen-en-leefomgeving", name="Wonen en leefomgeving")
     return card_services.create_card(by=people["programmateam"], domain=wonen, code="andere-kaart", title="Andere kaart")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached public pages and rate-limit counters must not leak from one test into the next
+    (in CI the cache is a real Redis that outlives each test's database rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -60,6 +60,10 @@ EXPECTED = [
     ("actielijnen.reopen", "card", PT),
     ("actielijnen.export", None, PT),
     ("actielijnen.import", None, PT),
+    ("monitoring.edit_story", None, PT),
+    ("monitoring.publish_story", None, PT),
+    ("monitoring.sign_off_hgkm_story", None, {"regisseur", "regisseur_zo"}),
+    ("monitoring.view_contact_messages", None, PT),
     ("netwerkgroep.enter", "ng_nw", {"informeel", "formeel", "regisseur"}),
     ("netwerkgroep.enter", "ng_zo", {"regisseur_zo"}),
 ]

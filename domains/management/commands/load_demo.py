@@ -10,6 +10,7 @@ from django.db import transaction
 
 from actielijnen.fixtures_loader import load_actielijnen
 from domains.fixtures_loader import DEFAULT_DIRECTORY, PASSWORD_ENV, FixtureError, load_fixtures
+from monitoring.fixtures_loader import load_verhalen
 
 
 class Command(BaseCommand):
@@ -34,12 +35,15 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = load_fixtures(directory=dir, with_users=not no_users)
                 cards = load_actielijnen(directory=dir, with_users=not no_users)
+                stories = load_verhalen(directory=dir)
         except FixtureError as exc:
             raise CommandError(f"Demo-inhoud niet geladen, de database is ongewijzigd. {exc}") from exc
         for line in result.lines():
             self.stdout.write(line)
         for line in cards.lines():
             self.stdout.write(f"Actielijnen: {line}")
+        for line in stories.lines():
+            self.stdout.write(f"Verhalen: {line}")
         if result.new_users:
             self.stdout.write("")
             self.stdout.write(
