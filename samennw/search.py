@@ -39,7 +39,8 @@ KIND_LABELS = {
 }
 
 # The searchable text fields of each kind; card fields about money, risks and people are left out.
-CARD_FIELDS = ("title", "goal", "smart", "resident_ownership", "problem", "must_change", "way_of_working", "result")
+# Only the parts the public card page shows (issue 4): never SMART notes, results, money, risks or people.
+CARD_FIELDS = ("title", "goal", "resident_ownership", "problem", "must_change", "current_state", "way_of_working")
 STORY_FIELDS = ("title", "summary", "body", "title_variants")
 REPORT_FIELDS = ("title", "text")
 ORGANISATION_FIELDS = ("name", "description")

@@ -152,3 +152,13 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _dutch_by_default():
+    """Every test starts in Dutch, whatever language an earlier test (or request) left active."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.deactivate()

@@ -102,3 +102,21 @@ def snw_widget(bound_field, extra_errors=None) -> str:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def shown_in_fallback(obj, *fields: str) -> bool:
+    """True when the page is not in Dutch and one of ``fields`` has Dutch text but no translation:
+    the page then says that the text is shown in Dutch (issue 4, language)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if obj is None or language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return False
+    for name in fields:
+        source = getattr(obj, f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}", None)
+        target = getattr(obj, f"{name}_{language}", None)
+        if (source or "").strip() and not (target or "").strip():
+            return True
+    return False

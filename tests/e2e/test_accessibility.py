@@ -1,0 +1,245 @@
+"""Every public page template passes axe-core (WCAG 2.2 AA rules) with the real demo content, and the
+header (skip link, brand, search, language, main menu) works with the keyboard alone.
+
+axe-core is vendored in ``tests/e2e/vendor/axe-core/`` (see its README) and injected into the page; the
+browser context bypasses the portal's Content-Security-Policy only for that injection.
+
+The demo content takes seconds to load, so it is loaded once per module into the test database, served by a
+module-scoped live server, and flushed afterwards (pytest-django's own ``live_server`` would flush it after
+every test).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+
+PUBLISHED_CARD = "veiligheid-hgkm"
+BUURT = "jacob-geelbuurt"
+TEAM = "opgaveteam-veiligheid"
+
+# Each test runs in a rolled-back transaction on top of the module's committed demo content; the marker also
+# makes pytest-django create the test database at all.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo_server(django_db_setup, django_db_blocker):
+    """The demo content (structure, cards, stories) loaded once, served by a live server for this module."""
+    from django.core.management import call_command
+    from pytest_django.live_server_helper import LiveServer
+
+    from actielijnen.fixtures_loader import load_actielijnen
+    from domains.fixtures_loader import load_fixtures
+    from monitoring.fixtures_loader import load_verhalen
+
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        name = str(connection.settings_dict["NAME"])
+        assert connection.is_in_memory_db() or "test" in name, f"refusing to load demo content into {name}"
+        load_fixtures(with_users=False)
+        load_actielijnen(with_users=False)
+        load_verhalen()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            # Let the request threads of closed browser connections finish while the connection is still shared.
+            for thread in threading.enumerate():
+                if "process_request_thread" in thread.name:
+                    thread.join(timeout=5)
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+def _story_slug() -> str:
+    from monitoring.models import Verhaal
+
+    story = Verhaal.objects.filter(status="gepubliceerd").order_by("slug").first()
+    assert story is not None, "the demo content has no published story"
+    return story.slug
+
+
+def _url(name: str, lang: str = "nl", **kwargs) -> str:
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
+# (test id, language, url builder). Builders run inside the test, when the database is reachable.
+PAGES = [
+    ("home", lambda: _url("home")),
+    ("domain", lambda: _url("domains:domain", slug="veiligheid")),
+    ("cwb", lambda: _url("domains:domain", slug="community-wealth-building")),
+    ("card", lambda: _url("actielijnen:card", code=PUBLISHED_CARD)),
+    ("team", lambda: _url("domains:body", slug=TEAM)),
+    ("buurten", lambda: _url("domains:buurten")),
+    ("buurt", lambda: _url("domains:buurt", slug=BUURT)),
+    ("partners", lambda: _url("domains:organisations")),
+    ("stories", lambda: _url("monitoring:stories")),
+    ("story", lambda: _url("monitoring:story", slug=_story_slug())),
+    ("doe-mee", lambda: _url("monitoring:doe_mee")),
+    ("jaarbeeld", lambda: _url("monitoring:jaarbeeld")),
+    ("search-results", lambda: _url("search") + "?q=veiligheid"),
+    ("search-empty", lambda: _url("search") + "?q=xqzwvbnietsgevonden"),
+    ("open-data", lambda: _url("open_data")),
+    ("login", lambda: _url("login")),
+    ("404", lambda: "/deze-pagina-bestaat-niet/"),
+    ("en-home", lambda: _url("home", "en")),
+    ("en-domain", lambda: _url("domains:domain", "en", slug="veiligheid")),
+    ("en-card", lambda: _url("actielijnen:card", "en", code=PUBLISHED_CARD)),
+]
+
+
+@pytest.fixture
+def axe_context(browser):
+    """Pages in fresh contexts that bypass the CSP (to inject axe); closed at the end of each test."""
+    contexts = []
+
+    def make(width: int):
+        context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900}, bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def audit(page) -> list[dict]:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return {passes: r.passes.length, all: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                           targets: v.nodes.map(n => n.target.join(' '))}))};
+        }""",
+        TAGS,
+    )
+    assert result["passes"] > 10, "axe-core did not run its rules"
+    for v in result["all"]:
+        if v["impact"] not in BLOCKING:  # reported, not failing (shown with pytest -rP)
+            print(f"{page.url}: [{v['impact']}] {v['id']}: {v['help']} {v['targets'][:5]}")
+    return [v for v in result["all"] if v["impact"] in BLOCKING]
+
+
+def report(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']}")
+        lines.extend(f"    {target}" for target in v["targets"][:10])
+    return "\n".join(lines)
+
+
+CASES = [(name, build, 390) for name, build in PAGES] + [
+    (name, build, 1280) for name, build in PAGES if name in {"home", "card"}
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "width"), CASES, ids=[f"{n}-{'phone' if w == 390 else 'desktop'}" for n, _b, w in CASES]
+)
+def test_page_has_no_serious_axe_violations(demo_server, axe_context, name, build, width):
+    page = axe_context(width)
+    response = page.goto(demo_server + build())
+    assert response is not None
+    assert response.status == (404 if name == "404" else 200), page.url
+    results = page.locator("main a[href*='/actielijnen/'], main a[href*='/verhalen/'], main a[href*='/domeinen/']")
+    if name == "search-results":
+        assert results.count() > 0, "the search with results found nothing"
+    violations = audit(page)
+    assert not violations, f"{page.url} ({width}px)\n" + report(violations)
+
+
+def test_doe_mee_with_errors_has_no_serious_axe_violations(demo_server, axe_context):
+    page = axe_context(390)
+    page.goto(demo_server + _url("monitoring:doe_mee"))
+    page.locator("#id_email").fill("geen-adres")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Versturen").click()
+    assert page.locator(".snw-error-summary").is_visible(), "the invalid form shows no error summary"
+    violations = audit(page)
+    assert not violations, f"{page.url} (invalid form)\n" + report(violations)
+
+
+FOCUS_STATE = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {
+        tag: el.tagName.toLowerCase(), id: el.id || '', href: el.getAttribute('href') || '',
+        name: (el.getAttribute('name') || ''), value: (el.value || ''),
+        text: (el.innerText || '').trim(), cls: el.className || '',
+        visible: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+                 || (style.boxShadow && style.boxShadow !== 'none'),
+    };
+}"""
+
+
+def _tab(page) -> dict:
+    page.keyboard.press("Tab")
+    return page.evaluate(FOCUS_STATE)
+
+
+def test_header_and_main_menu_work_with_the_keyboard(demo_server, axe_context):
+    page = axe_context(1280)
+    page.goto(demo_server + "/")
+
+    skip = _tab(page)
+    assert skip["href"] == "#main", skip
+    brand = _tab(page)
+    assert "snw-brand" in brand["cls"], brand
+    search = _tab(page)
+    assert search["id"] == "snw-header-search", search
+    focused = [skip, brand, search]
+
+    # The search button, the language buttons and the login link come before the main menu.
+    seen_languages = []
+    state = _tab(page)
+    while "snw-nav__link" not in state["cls"]:
+        focused.append(state)
+        if state["name"] == "language":
+            seen_languages.append(state["value"])
+        state = _tab(page)
+        assert len(focused) < 12, f"the main menu is not reached by Tab: {focused}"
+    assert seen_languages == ["nl", "en"], seen_languages
+
+    expected_menu = page.evaluate(
+        "() => Array.from(document.querySelectorAll('nav.snw-nav a')).map(a => a.getAttribute('href'))"
+    )
+    menu = [state]
+    for _ in expected_menu[1:]:
+        menu.append(_tab(page))
+    assert [m["href"] for m in menu] == expected_menu
+    focused.extend(menu)
+    invisible = [f for f in focused if not f["visible"]]
+    assert not invisible, f"no visible focus indicator on: {invisible}"
+
+    # Enter on a menu link navigates (the last link: "Doe mee").
+    target = menu[-1]["href"]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == demo_server + target
+
+    # The header search, by keyboard only: Tab to the field, type, Enter.
+    page.goto(demo_server + "/")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "snw-header-search"
+    page.keyboard.type("veiligheid")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.startswith(demo_server + _url("search") + "?q=veiligheid")
+    assert page.get_by_role("heading", level=1).first.is_visible()
+    assert page.locator("main a[href*='/actielijnen/'], main a[href*='/domeinen/']").count() > 0
