@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from monitoring.models import ContactBericht, Verhaal, VerhaalPersoon
 from samennw import audit, public_cache, rights
 from samennw.rights import Role
-from samennw.uploads import check_image, generated_name
+from samennw.uploads import check_image, without_metadata
 
 # Editing these on an HGKM story voids the netwerkregisseur's sign-off: she approved a text, not a slot.
 SIGNED_OFF_FIELDS = {
@@ -91,8 +91,7 @@ def _history_user(story: Verhaal, by, reason: str) -> None:
 def _store_image(story: Verhaal, image) -> None:
     """Judge an upload by its bytes and store it under a generated name (DECISIONS 23)."""
     check_image(image)
-    image.name = generated_name(image)
-    story.image = image
+    story.image = without_metadata(image)
 
 
 def _apply_persons(*, story: Verhaal, persons: list[dict[str, Any]]) -> bool:

@@ -2,8 +2,8 @@
 
 ``check_image`` opens the file with Pillow, verifies it, and accepts only JPEG, PNG and WebP up to
 ``MAX_IMAGE_BYTES``; the extension of the uploaded name must agree with the type found in the bytes.
-``generated_name`` gives the name the file is stored under: random, with the extension of the real
-type, so nothing the uploader chose ends up in a path.
+``without_metadata`` re-encodes the accepted image without EXIF/XMP (no GPS position or camera serial)
+under a random name with the extension of the real type, so nothing the uploader chose ends up in a path.
 """
 
 from __future__ import annotations
@@ -65,6 +65,24 @@ def check_image(file) -> None:
         )
 
 
-def generated_name(file) -> str:
-    """A random stored name with the extension of the verified type."""
-    return secrets.token_hex(16) + IMAGE_TYPES[image_format(file)][0]
+
+def without_metadata(file):
+    """The image re-encoded without its metadata (EXIF with GPS position, camera serial, XMP, comments),
+    turned upright first; returned as a new file under a generated name. Photos of residents must not
+    carry where and when they were taken (privacy by design)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import ImageOps
+
+    found = image_format(file)
+    file.seek(0)
+    with Image.open(file) as img:
+        upright = ImageOps.exif_transpose(img)
+        if found == "JPEG" and upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        buffer = io.BytesIO()
+        options = {"quality": 90, "optimize": True} if found in ("JPEG", "WEBP") else {"optimize": True}
+        upright.save(buffer, format=found, **options)
+    file.seek(0)
+    return ContentFile(buffer.getvalue(), name=secrets.token_hex(16) + IMAGE_TYPES[found][0])

@@ -286,3 +286,24 @@ def test_fixtures_load_idempotently(db, monkeypatch):
     assert VerhaalPersoon.objects.filter(is_under_16=True, consent_by="ouder").count() == 2
     assert not load_verhalen().changed
     assert Verhaal.objects.count() == 9
+
+
+def test_stored_photo_carries_no_location_or_camera_data(people, structure, settings, tmp_path):
+    """A phone photo's EXIF (GPS position, camera) is removed before the file is stored."""
+    settings.MEDIA_ROOT = tmp_path
+    exif = Image.Exif()
+    exif[0x010F] = "Telefoonmerk"  # Make
+    exif[0x8825] = {1: "N", 2: (52.0, 21.0, 36.0)}  # GPSInfo: latitude of Nieuw-West
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(buffer, format="JPEG", exif=exif)
+    with Image.open(io.BytesIO(buffer.getvalue())) as original:
+        assert original.getexif()  # the upload really has metadata
+    story = make_story(
+        people, structure, image=SimpleUploadedFile("vakantie.jpg", buffer.getvalue(), content_type="image/jpeg"),
+        image_credit="Fotograaf", image_alt_nl="Een blauw vlak",
+    )
+    assert story.image.name.endswith(".jpg") and "vakantie" not in story.image.name
+    with Image.open(story.image.path) as stored:
+        assert stored.format == "JPEG"
+        assert not stored.getexif()
+        assert stored.size == (8, 8)
