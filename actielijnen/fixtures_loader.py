@@ -46,6 +46,7 @@ from domains.fixtures_loader import (
     _Entry,
     _read_json,
     _same,
+    entries,
     read_fixtures,
 )
 from domains.models import Domain, Focusbuurt, Opbrengst, Organisation
@@ -96,20 +97,10 @@ def read_actielijnen(*, directory: Path | None = None) -> list[CardSpec]:
     usernames = {u.get("username") for u in _read_json(users_path).get("users", [])} if users_path.is_file() else set()
 
     data = _read_json(directory / FILENAME)
-    if not isinstance(data.get("actielijnen"), list):
-        raise FixtureError(f"{FILENAME}: de lijst 'actielijnen' ontbreekt.")
     specs: list[CardSpec] = []
-    seen: set[str] = set()
-    for i, item in enumerate(data["actielijnen"], 1):
-        e = _Entry(FILENAME, item, f"actielijn {i}")
-        code = e.slug("code")
-        e.label = f"actielijn '{code}'"
-        if code in seen:
-            raise e.fail(f"code '{code}' komt twee keer voor.")
-        seen.add(code)
-        unknown = sorted(k for k in item if k not in KNOWN_KEYS and not k.startswith("_"))
-        if unknown:
-            raise e.fail(f"onbekend veld '{unknown[0]}'.")
+    for e, code in entries(
+        data, filename=FILENAME, list_key="actielijnen", noun="actielijn", key_field="code", known_keys=KNOWN_KEYS
+    ):
         domain = e.slug("domain")
         if domain not in domains:
             raise e.fail(f"onbekend domein '{domain}'.")

@@ -91,6 +91,26 @@ class LoadResult:
 # --- reading and validating (no database) ------------------------------------------------------
 
 
+def entries(data: Any, *, filename: str, list_key: str, noun: str, key_field: str, known_keys: set[str]):
+    """Yield ``(entry, key)`` for each object in ``data[list_key]``, checking the shape every loader needs:
+    the list exists, each entry is an object with a valid, unique ``key_field`` and no unknown fields
+    (fields starting with "_" are notes for editors and are skipped)."""
+    if not isinstance(data, dict) or not isinstance(data.get(list_key), list):
+        raise FixtureError(f"{filename}: de lijst '{list_key}' ontbreekt.")
+    seen: set[str] = set()
+    for i, item in enumerate(data[list_key], 1):
+        entry = _Entry(filename, item, f"{noun} {i}")
+        key = entry.slug(key_field)
+        entry.label = f"{noun} '{key}'"
+        if key in seen:
+            raise entry.fail(f"{key_field} '{key}' komt twee keer voor.")
+        seen.add(key)
+        unknown = sorted(k for k in item if k not in known_keys and not k.startswith("_"))
+        if unknown:
+            raise entry.fail(f"onbekend veld '{unknown[0]}'.")
+        yield entry, key
+
+
 class _Entry:
     """One entry of a file, for clear error messages: ``bodies.json, entry 'opgaveteam-veiligheid'``."""
 

@@ -27,6 +27,7 @@ from domains.fixtures_loader import (
     _Entry,
     _read_json,
     _same,
+    entries,
     read_fixtures,
 )
 from domains.models import Domain, Focusbuurt
@@ -59,20 +60,10 @@ def read_verhalen(*, directory: Path | None = None) -> list[StorySpec]:
     domains = {d["slug"] for d in structure.domains}
     buurten = {f["slug"] for f in structure.focusbuurten}
     data = _read_json(directory / FILENAME)
-    if not isinstance(data.get("verhalen"), list):
-        raise FixtureError(f"{FILENAME}: de lijst 'verhalen' ontbreekt.")
     specs: list[StorySpec] = []
-    seen: set[str] = set()
-    for i, item in enumerate(data["verhalen"], 1):
-        e = _Entry(FILENAME, item, f"verhaal {i}")
-        slug = e.slug("slug")
-        e.label = f"verhaal '{slug}'"
-        if slug in seen:
-            raise e.fail(f"slug '{slug}' komt twee keer voor.")
-        seen.add(slug)
-        unknown = sorted(k for k in item if k not in KNOWN_KEYS and not k.startswith("_"))
-        if unknown:
-            raise e.fail(f"onbekend veld '{unknown[0]}'.")
+    for e, slug in entries(
+        data, filename=FILENAME, list_key="verhalen", noun="verhaal", key_field="slug", known_keys=KNOWN_KEYS
+    ):
         domain = e.slug("domain", required=False)
         if domain and domain not in domains:
             raise e.fail(f"onbekend domein '{domain}'.")
