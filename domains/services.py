@@ -35,6 +35,8 @@ def roles_from_seats(seats: list[Seat]) -> set[Role]:
             roles.add(_ROLE_FOR_SEAT[seat.role])
         if seat.body.kind in _TEAM_KINDS:
             roles.add(Role.OPGAVETEAMLID)
+        if seat.body.kind == Body.Kind.ALLIANTIEBESTUUR:  # the chair is a board member too
+            roles.add(Role.BESTUURSLID)
         # Only a partner seat in the alliance or a seat at a netwerkgroep table makes someone a formal or
         # informal partner; a programme-team seat held for the city does not.
         side = seat.side or (seat.organisation.kind if seat.organisation_id and seat.role == Seat.Role.PARTNER else "")

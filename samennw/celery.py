@@ -19,4 +19,6 @@ app.conf.beat_schedule = {
         "task": "actielijnen.tasks.remind_stale_cards",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
     },
+    # Every morning at 07:30: reviewers with open advice on a proposal, when a board meeting is within a week.
+    "remind-reviewers": {"task": "financiering.tasks.remind_reviewers", "schedule": crontab(hour=7, minute=30)},
 }

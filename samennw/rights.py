@@ -157,6 +157,54 @@ def _card_is_public(user, card) -> bool:
     return card is not None and card.is_public
 
 
+def _chairs_board(user, body) -> bool:
+    """The board's chair: a voorzitter seat, or the typed chair's seat (the mayor, DECISIONS 8)."""
+    return body is not None and any(
+        seat.body_id == body.pk and (seat.role == "voorzitter" or seat.board_seat == "voorzitter")
+        for seat in active_seats(user)
+    )
+
+
+def _submits(user, proposal) -> bool:
+    """A member of the opgaveteam or werkgroep that submits the proposal, or the person who wrote it."""
+    if proposal is None or not roles_of(user):
+        return False
+    return proposal.created_by_id == user.pk or _holds_seat_in(user, proposal.body)
+
+
+def _chairs_team_of(user, proposal) -> bool:
+    return proposal is not None and (
+        _chairs(user, proposal.body) or has_object_perm("domains.manage_body")(user, proposal.body)
+    )
+
+
+def _guards_a_fund_of(user, proposal) -> bool:
+    if proposal is None or Role.FONDSBEHEERDER not in roles_of(user):
+        return False
+    guard = has_object_perm("financiering.guard_fund")
+    return any(guard(user, line.fund) for line in proposal.lines.all())
+
+
+def _on_board_agenda(user, proposal) -> bool:
+    """Board members see what is (or was) on the agenda of their board."""
+    if proposal is None or Role.BESTUURSLID not in roles_of(user):
+        return False
+    bodies = {seat.body_id for seat in active_seats(user) if seat.body.kind == "alliantiebestuur"}
+    return bool(bodies) and proposal.agenda_items.filter(meeting__body_id__in=bodies).exists()
+
+
+def _proposal_editable(user, proposal) -> bool:
+    return proposal is not None and proposal.is_editable
+
+
+def _proposal_granted(user, proposal) -> bool:
+    return proposal is not None and proposal.is_granted
+
+
+def _meeting_body(predicate):
+    return lambda user, meeting: meeting is not None and predicate(user, meeting.body)
+
+
 everyone = Predicate("everyone", lambda user, obj: True)
 authenticated = Predicate("authenticated", lambda user, obj: bool(roles_of(user)))
 seat_in_body = Predicate("seat-in-body", _holds_seat_in)
@@ -168,6 +216,16 @@ card_is_public = Predicate("card-is-public", _card_is_public)
 team_of_card_domain = Predicate("team-of-card-domain", _team_member_of_card_domain)
 leads_card = has_object_perm("actielijnen.edit_card")
 edits_card = is_programmateam | leads_card
+submits_proposal = Predicate("submits-proposal", _submits)
+chairs_team_of_proposal = Predicate("chairs-team-of-proposal", _chairs_team_of)
+reviews_proposal = has_object_perm("financiering.review_proposal")
+guards_fund = has_role(Role.FONDSBEHEERDER) & has_object_perm("financiering.guard_fund")
+guards_a_fund_of_proposal = Predicate("guards-a-fund-of-proposal", _guards_a_fund_of)
+on_board_agenda = Predicate("on-board-agenda", _on_board_agenda)
+proposal_editable = Predicate("proposal-editable", _proposal_editable)
+proposal_granted = Predicate("proposal-granted", _proposal_granted)
+seat_in_meeting_body = Predicate("seat-in-meeting-body", _meeting_body(_holds_seat_in))
+chairs_meeting_body = Predicate("chairs-meeting-body", _meeting_body(_chairs_board))
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -246,6 +304,81 @@ RULES: dict[str, tuple[Predicate, Any]] = {
     "monitoring.view_contact_messages": (
         is_programmateam,
         _("Alleen het programmateam leest de berichten van het Doe mee-formulier."),
+    ),
+    # --- funding proposals and the alliance board (issue 5) ---
+    "financiering.view_public_summary": (
+        proposal_granted,
+        _("Alleen toegekende voorstellen zijn openbaar."),
+    ),
+    "financiering.view_budget": (
+        has_role(Role.PROGRAMMATEAM, Role.FONDSBEHEERDER, Role.BESTUURSLID),
+        _("Het budgetoverzicht is voor het programmateam, de bewakers van de fondsen en het bestuur."),
+    ),
+    "financiering.manage_funds": (
+        has_role(Role.PROGRAMMATEAM, Role.FONDSBEHEERDER),
+        _("Alleen het programmateam en de bewakers van de fondsen beheren fondsen en budgetten."),
+    ),
+    "financiering.view_proposals": (
+        has_role(Role.PROGRAMMATEAM, Role.FONDSBEHEERDER, Role.BESTUURSLID, Role.OPGAVETEAMLID),
+        _("De lijst met voorstellen is voor opgaveteams, werkgroepen, het programmateam en het bestuur."),
+    ),
+    # No subsidy desk: proposals come from the domains' teams (DECISIONS 6).
+    "financiering.create_proposal": (
+        has_role(Role.OPGAVETEAMLID, Role.PROGRAMMATEAM),
+        _("Voorstellen komen uit de opgaveteams en werkgroepen; we zijn geen subsidieloket."),
+    ),
+    "financiering.view_proposal": (
+        is_programmateam | submits_proposal | reviews_proposal | guards_a_fund_of_proposal | on_board_agenda,
+        _("Dit voorstel is alleen zichtbaar voor de indieners, de adviseurs, de bewakers van de fondsen en het bestuur."),
+    ),
+    "financiering.edit_proposal": (
+        (submits_proposal | is_programmateam) & proposal_editable,
+        _("Een voorstel wordt alleen bewerkt door de indieners, zolang het niet is ingediend."),
+    ),
+    "financiering.submit": (
+        submits_proposal & proposal_editable,
+        _("Alleen het opgaveteam of de werkgroep dient het eigen voorstel in."),
+    ),
+    "financiering.manage_process": (is_programmateam, _("Alleen het programmateam begeleidt het besluitvormingsproces.")),
+    "financiering.team_akkoord": (
+        chairs_team_of_proposal,
+        _("Alleen de voorzitter van het indienende opgaveteam of de werkgroep geeft het akkoord."),
+    ),
+    "financiering.financial_check": (
+        guards_fund,
+        _("Alleen de bewaker van de financiële regels van dit fonds doet de financiële toets."),
+    ),
+    "financiering.assign_reviewer": (is_programmateam, _("Alleen het programmateam wijst adviseurs toe.")),
+    "financiering.give_review": (reviews_proposal, _("Alleen de toegewezen adviseurs geven advies.")),
+    "financiering.view_review_summary": (is_programmateam, _("De samenvatting van de adviezen is voor het programmateam.")),
+    "financiering.declare_conflict": (
+        reviews_proposal | on_board_agenda,
+        _("Een belangenconflict meldt een adviseur of een bestuurslid bij een geagendeerd voorstel."),
+    ),
+    "financiering.decide_review_conflict": (
+        is_programmateam,
+        _("Het programmateam beslist over belangenconflicten van adviseurs."),
+    ),
+    "financiering.decide_board_conflict": (
+        chairs_meeting_body,
+        _("De voorzitter van het bestuur beslist over belangenconflicten in het bestuur."),
+    ),
+    "financiering.manage_meeting": (is_programmateam, _("Alleen het programmateam bereidt bestuursvergaderingen voor.")),
+    "financiering.view_meeting": (
+        is_programmateam | seat_in_meeting_body,
+        _("Vergaderstukken van het bestuur zijn voor bestuursleden en het programmateam."),
+    ),
+    "financiering.record_decision": (
+        is_programmateam | chairs_meeting_body,
+        _("Besluiten legt de voorzitter of het programmateam (als secretaris) vast."),
+    ),
+    "financiering.report": (
+        submits_proposal,
+        _("Alleen de indieners starten de uitvoering en schrijven de verantwoording."),
+    ),
+    "financiering.export": (
+        has_role(Role.PROGRAMMATEAM, Role.FONDSBEHEERDER),
+        _("Alleen het programmateam en de bewakers van de fondsen exporteren voorstellen en besluiten."),
     ),
     "netwerkgroep.enter": (
         regisseur_of_body | seat_in_body,

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "actielijnen",
     "netwerkgroep",
     "monitoring",
+    "financiering",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("samennw.urls_public")),
     path(_("actielijnen/"), include("actielijnen.urls")),
     path("", include("monitoring.urls")),
+    path(_("financiering/"), include("financiering.urls")),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,
 )
