@@ -240,6 +240,9 @@ class CoFinancing(models.Model):
         ordering = ["organisation__name"]
         constraints = [models.CheckConstraint(name="cofinancing_positive", condition=Q(amount__gt=0))]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_kind_display()}): € {self.amount}"
+
 
 class Party(models.Model):
     """An organisation that applies (carries the work) or benefits; used to suggest conflicts of interest."""
@@ -256,6 +259,9 @@ class Party(models.Model):
         verbose_name = _("betrokken organisatie")
         verbose_name_plural = _("betrokken organisaties")
         constraints = [models.UniqueConstraint(fields=["proposal", "organisation", "role"], name="party_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -304,6 +310,9 @@ class Transition(models.Model):
         verbose_name_plural = _("statuswijzigingen")
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} → {self.get_target_display()}"
+
 
 class Check(models.Model):
     """A step before the agenda: completeness (programme team), the team's akkoord, a fund's financial check."""
@@ -338,6 +347,9 @@ class Check(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_outcome_display()}"
+
 
 CRITERIA = (
     ("opbrengst", _("Draagt bij aan een opbrengst van het uitvoeringsprogramma")),
@@ -371,6 +383,9 @@ class Review(models.Model):
         ordering = ["assigned_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["proposal", "reviewer", "round"], name="review_once_per_round")]
 
+    def __str__(self) -> str:
+        return f"{self.reviewer} ({self.round})"
+
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
@@ -389,6 +404,9 @@ class ReviewScore(models.Model):
             models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion"),
             models.CheckConstraint(name="score_range", condition=Q(score__gte=1) & Q(score__lte=5)),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_criterion_display()}: {self.score}"
 
 
 class Conflict(models.Model):
@@ -428,6 +446,9 @@ class Conflict(models.Model):
         verbose_name_plural = _("mogelijke belangenconflicten")
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["proposal", "user", "context"], name="conflict_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_context_display()} — {self.get_status_display()}"
 
 
 class Meeting(models.Model):
@@ -474,6 +495,9 @@ class AgendaItem(models.Model):
             models.UniqueConstraint(fields=["meeting", "proposal"], condition=Q(proposal__isnull=False), name="proposal_once_per_meeting")
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Attendance(models.Model):
     class Presence(models.TextChoices):
@@ -489,6 +513,9 @@ class Attendance(models.Model):
         verbose_name = _("aanwezigheid")
         verbose_name_plural = _("aanwezigheid")
         constraints = [models.UniqueConstraint(fields=["meeting", "seat"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.seat.user}: {self.get_presence_display()}"
 
 
 class Decision(models.Model):
@@ -523,6 +550,9 @@ class Decision(models.Model):
         ordering = ["recorded_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["meeting", "proposal"], name="decision_once_per_meeting")]
 
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.get_outcome_display()}"
+
     @property
     def granted_total(self) -> Decimal:
         return sum((line.amount for line in self.lines.all()), Decimal("0"))
@@ -544,6 +574,9 @@ class DecisionLine(models.Model):
             models.CheckConstraint(name="decision_line_not_negative", condition=Q(amount__gte=0)),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.fund} {self.year}: € {self.amount}"
+
 
 class BudgetOverride(models.Model):
     """Going below zero on a fund-year is only possible with this record (who, why, how much)."""
@@ -560,6 +593,9 @@ class BudgetOverride(models.Model):
         verbose_name = _("budgetoverschrijding")
         verbose_name_plural = _("budgetoverschrijdingen")
         ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.fund_year}: € {self.shortfall}"
 
 
 # --- guardian grants with direct foreign keys: they die with their object (DECISIONS 25) ---------

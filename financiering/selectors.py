@@ -38,7 +38,10 @@ def proposals_for(user) -> QuerySet[Proposal]:
     visible = Q(created_by=user) | Q(body_id__in=[s.body_id for s in seats])
     visible |= Q(proposaluserobjectpermission__user=user, proposaluserobjectpermission__permission__codename="review_proposal")
     if Role.FONDSBEHEERDER in roles:
-        visible |= Q(lines__fund__funduserobjectpermission__user=user, lines__fund__funduserobjectpermission__permission__codename="guard_fund")
+        visible |= Q(
+            lines__fund__funduserobjectpermission__user=user,
+            lines__fund__funduserobjectpermission__permission__codename="guard_fund",
+        ) & ~Q(state=State.CONCEPT)
     if Role.BESTUURSLID in roles:
         boards = [s.body_id for s in seats if s.body.kind == "alliantiebestuur"]
         visible |= Q(agenda_items__meeting__body_id__in=boards)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -27,6 +27,7 @@ from financiering.models import (
     CRITERIA,
     EDITABLE_STATES,
     GRANTED_STATES,
+    MAX_AMOUNT,
     AgendaItem,
     Attachment,
     Attendance,
@@ -248,13 +249,31 @@ def update_proposal(*, by, proposal: Proposal, version: int, changes: dict[str, 
     return locked
 
 
+def _as_amount(value) -> Decimal | None:
+    """A Decimal from a form value; ``None`` for nothing or something that is not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _as_year(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _validate_lines(lines: list[dict]) -> list[tuple[Fund, int, Decimal]]:
     """Each line: a fund that is active, a year inside its period, a positive, sensible amount, no doubles."""
     errors: dict[str, list] = {}
     seen: set[tuple[int, int]] = set()
     clean: list[tuple[Fund, int, Decimal]] = []
     for number, line in enumerate(lines, start=1):
-        fund, year, amount = line.get("fund"), line.get("year"), line.get("amount")
+        fund, year, amount = line.get("fund"), _as_year(line.get("year")), _as_amount(line.get("amount"))
         where = _("Regel %(n)s") % {"n": number}
         if fund is None or year is None or amount is None:
             errors.setdefault("lines", []).append(_("%(where)s: kies een fonds, een jaar en een bedrag.") % {"where": where})
@@ -268,7 +287,7 @@ def _validate_lines(lines: list[dict]) -> list[tuple[Fund, int, Decimal]]:
             )
         if amount <= ZERO:
             errors.setdefault("lines", []).append(_("%(where)s: het bedrag moet groter zijn dan nul.") % {"where": where})
-        elif amount > Decimal("100000000"):
+        elif amount > MAX_AMOUNT:
             errors.setdefault("lines", []).append(
                 _("%(where)s: € %(amount)s is meer dan honderd miljoen; controleer het bedrag.") % {"where": where, "amount": _euro(amount)}
             )
@@ -390,13 +409,22 @@ def missing_for_submit(proposal: Proposal) -> list[str]:
     return missing
 
 
+def _state_label(value: str) -> str:
+    return str(State(value).label) if value in State.values else str(value)
+
+
+def _illegal_move(source: str, target: str) -> ValidationError:
+    return ValidationError(
+        _("Een voorstel met status ‘%(source)s’ kan niet naar ‘%(target)s’.")
+        % {"source": _state_label(source), "target": _state_label(target)},
+        code="illegal_transition",
+    )
+
+
 def _move(*, proposal: Proposal, to: str, by, reason: str = "") -> Transition:
     edge = workflow.edge(proposal.state, to)
     if edge is None:
-        raise ValidationError(
-            _("Een voorstel met status ‘%(source)s’ kan niet naar ‘%(target)s’.")
-            % {"source": State(proposal.state).label, "target": State(to).label}
-        )
+        raise _illegal_move(proposal.state, to)
     if edge.reason_required and not reason.strip():
         raise ValidationError({"reason": _("Geef een reden voor ‘%(label)s’.") % {"label": edge.label}})
     transition = Transition.objects.create(proposal=proposal, source=proposal.state, target=to, by=by, reason=reason.strip())
@@ -424,6 +452,8 @@ def submit(*, by, proposal: Proposal, version: int | None = None, over_budget_re
         raise ValidationError(_("Nog niet compleet. Vul nog in: %(missing)s.") % {"missing": "; ".join(missing)}, code="incomplete")
     lines = [(line.fund, line.year, line.amount) for line in locked.lines.select_related("fund")]
     for fund, year, _amount in lines:
+        if not fund.is_active:
+            raise ValidationError(_("%(fund)s is niet meer actief; vraag het geld uit een ander fonds.") % {"fund": fund.name})
         if not fund.covers(year):
             raise ValidationError(
                 _("%(year)s valt buiten de looptijd van %(fund)s (%(period)s).") % {"year": year, "fund": fund.name, "period": fund.period_label}
@@ -484,10 +514,7 @@ def move(*, by, proposal: Proposal, to: str, reason: str = "") -> Proposal:
     locked = _lock(proposal)
     edge = workflow.edge(locked.state, to)
     if edge is None or edge.by_decision or to in (State.INGEDIEND, State.GEAGENDEERD):
-        raise ValidationError(
-            _("Een voorstel met status ‘%(source)s’ kan niet naar ‘%(target)s’.")
-            % {"source": State(locked.state).label, "target": State(to).label}
-        )
+        raise _illegal_move(locked.state, to)
     _deny(by, edge.action, locked)
     if to == State.ADVIES:
         check = current_checks(locked).get((Check.Kind.VOLLEDIG, None))
@@ -690,6 +717,11 @@ def declare_conflict(*, by, proposal: Proposal, context: str, grounds: str) -> C
     _deny(by, "financiering.declare_conflict", locked)
     if context not in Conflict.Context.values:
         raise ValidationError({"context": _("Kies bij advies of bij het besluit.")})
+    # A reviewer declares for the advice, a board member for the decision: neither can hold up the other's step.
+    if context == Conflict.Context.REVIEW and not rights.reviews_proposal(by, locked):
+        raise PermissionDenied(_("Alleen een adviseur van dit voorstel meldt een belangenconflict bij het advies."))
+    if context == Conflict.Context.BOARD and not rights.on_board_agenda(by, locked):
+        raise PermissionDenied(_("Alleen een bestuurslid meldt een belangenconflict bij een geagendeerd voorstel."))
     if not grounds.strip():
         raise ValidationError({"grounds": _("Beschrijf kort waarom er een belangenconflict kan zijn.")})
     conflict, created = Conflict.objects.get_or_create(
@@ -717,6 +749,8 @@ def decide_conflict(*, by, conflict: Conflict, confirmed: bool, reason: str, mee
             item = conflict.proposal.agenda_items.select_related("meeting__body").order_by("-meeting__date").first()
             meeting = item.meeting if item else None
         _deny(by, "financiering.decide_board_conflict", meeting)
+        if not meeting.items.filter(proposal=conflict.proposal).exists():
+            raise ValidationError(_("Dit voorstel staat niet op de agenda van deze vergadering."))
     if conflict.status != Conflict.Status.OPEN:
         raise ValidationError(_("Over dit belangenconflict is al besloten."))
     if not reason.strip():
@@ -872,6 +906,10 @@ def record_decision(
         raise ValidationError(_("Deze vergadering is nog niet geweest."))
     if outcome not in Decision.Outcome.values:
         raise ValidationError({"outcome": _("Kies toekennen, afwijzen of aanhouden.")})
+    if mode not in Decision.Mode.values:
+        raise ValidationError({"mode": _("Kies bij consensus of bij stemming.")})
+    if meeting.decisions.filter(proposal=locked).exists():
+        raise ValidationError(_("In deze vergadering is al over dit voorstel besloten; agendeer het voor een volgende vergadering."))
     if locked.conflicts.filter(context=Conflict.Context.BOARD, status=Conflict.Status.OPEN).exists():
         raise ValidationError(_("Beslis eerst over de mogelijke belangenconflicten bij dit voorstel."))
     count = quorum(meeting, locked)
@@ -897,14 +935,21 @@ def record_decision(
     if outcome == Decision.Outcome.TOEGEKEND:
         asked = {(line.fund_id, line.year): line for line in locked.lines.select_related("fund")}
         for line in lines or []:
+            if line.get("fund") is None or line.get("year") is None:
+                errors.setdefault("lines", []).append(_("Kies bij elk toegekend bedrag een fonds en een jaar."))
+                continue
             key = (line["fund"].pk, int(line["year"]))
-            amount = line.get("amount")
+            amount = _as_amount(line.get("amount"))
             if key not in asked:
                 errors.setdefault("lines", []).append(
                     _("%(fund)s in %(year)s is niet gevraagd.") % {"fund": line["fund"].name, "year": line["year"]}
                 )
             elif amount is None or amount < ZERO:
                 errors.setdefault("lines", []).append(_("Een toegekend bedrag kan niet negatief zijn."))
+            elif amount != amount.quantize(Decimal("0.01")):
+                errors.setdefault("lines", []).append(
+                    _("Voor %(fund)s in %(year)s: gebruik hooguit twee decimalen.") % {"fund": line["fund"].name, "year": line["year"]}
+                )
             elif amount > asked[key].amount:
                 errors.setdefault("lines", []).append(
                     _("Voor %(fund)s in %(year)s is € %(asked)s gevraagd; er kan niet meer worden toegekend.")

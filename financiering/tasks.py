@@ -1,4 +1,9 @@
-"""E-mail about proposals and board meetings. Tasks carry ids only (DECISIONS 24) and read the rest here."""
+"""E-mail about proposals and board meetings. Tasks carry ids only (DECISIONS 24) and read the rest here.
+
+A mail carries a proposal's reference, title and state and a link into the portal, never its content
+(the reason of a status change goes to its own submitters only). Subject, body and link are made in
+the recipient's own language: labels and URLs are lazy, so they resolve inside ``_mail``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -23,8 +28,8 @@ def _mail(user, subject_nl: str, template: str, context: dict) -> bool:
     if not user.is_active or not user.email:
         return False
     with translation.override(user.preferred_language or "nl"):
-        body = render_to_string(template, {"user": user, "site_url": settings.SAMENNW_SITE_URL, **context})
-        subject = _(subject_nl) % context.get("subject_args", {})
+        body = render_to_string(template, {"user": user, "site_url": settings.SAMENNW_SITE_URL.rstrip("/"), **context})
+        subject = " ".join((_(subject_nl) % {k: str(v) for k, v in context.get("subject_args", {}).items()}).split())
     send_mail(subject, body, None, [user.email])
     return True
 
@@ -38,14 +43,14 @@ def _submitters(proposal):
     return users
 
 
-def _proposal_url(proposal) -> str:
-    return reverse("financiering:proposal", kwargs={"ref": proposal.reference})
+def _proposal_url(proposal):
+    return reverse_lazy("financiering:proposal", kwargs={"ref": proposal.reference})
 
 
 @shared_task
 def notify_transition(transition_id: int) -> int:
     """Submitters hear about every status change of their proposal, with the reason."""
-    from financiering.models import Transition
+    from financiering.models import State, Transition
 
     transition = Transition.objects.select_related("proposal__body", "proposal__created_by").filter(pk=transition_id).first()
     if transition is None:
@@ -61,7 +66,8 @@ def notify_transition(transition_id: int) -> int:
                 "proposal": proposal,
                 "transition": transition,
                 "url": _proposal_url(proposal),
-                "subject_args": {"ref": proposal.reference, "state": transition.get_target_display()},
+                "state": State(transition.target).label,
+                "subject_args": {"ref": proposal.reference, "state": State(transition.target).label},
             },
         )
     audit.record("mail.proposal_transition", target=proposal, transition=transition.pk, sent=sent)
@@ -88,7 +94,7 @@ def notify_reviewer_assigned(review_id: int) -> int:
 @shared_task
 def remind_reviewers() -> int:
     """Daily: reviewers whose advice is still open on a proposal for a meeting within a week get one reminder."""
-    from financiering.models import Meeting, Review, State
+    from financiering.models import Conflict, Meeting, Review, State
     from samennw.models import AuditEvent
 
     today = timezone.localdate()
@@ -103,8 +109,12 @@ def remind_reviewers() -> int:
     open_reviews = Review.objects.filter(
         submitted_at__isnull=True, proposal__state__in=[State.IN_BEHANDELING, State.ADVIES]
     ).select_related("proposal", "reviewer")
+    # A reviewer whose conflict of interest was confirmed gives no advice (DECISIONS 7): no reminder either.
+    blocked = set(
+        Conflict.objects.filter(context=Conflict.Context.REVIEW, status=Conflict.Status.CONFIRMED).values_list("proposal_id", "user_id")
+    )
     for review in open_reviews:
-        if review.round != review.proposal.round:
+        if review.round != review.proposal.round or (review.proposal_id, review.reviewer_id) in blocked:
             continue
         if AuditEvent.objects.filter(event="mail.review_reminder", target_id=str(review.proposal.pk), details__review=review.pk).exists():
             continue
@@ -134,14 +144,16 @@ def notify_agenda_pack(meeting_id: int) -> int:
     if meeting is None:
         return 0
     sent = 0
-    for seat in Seat.objects.active(meeting.date).filter(body=meeting.body).select_related("user"):
+    # One mail per person, even when someone holds two seats on the board.
+    members = {seat.user for seat in Seat.objects.active(meeting.date).filter(body=meeting.body).select_related("user")}
+    for member in sorted(members, key=lambda u: u.pk):
         sent += _mail(
-            seat.user,
+            member,
             gettext_noop("Agendapakket alliantiebestuur %(date)s"),
             "financiering/email/agenda_pack.txt",
             {
                 "meeting": meeting,
-                "url": reverse("financiering:agenda_pack", kwargs={"pk": meeting.pk}),
+                "url": reverse_lazy("financiering:agenda_pack", kwargs={"pk": meeting.pk}),
                 "subject_args": {"date": meeting.date.strftime("%d-%m-%Y")},
             },
         )

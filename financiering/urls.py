@@ -15,6 +15,7 @@ urlpatterns = [
     path(_("fondsen/<slug:slug>/"), views_proposals.fund_detail, name="fund"),
     path(_("fondsen/<slug:slug>/bewerken/"), views_proposals.fund_edit, name="fund_edit"),
     path(_("fondsen/<slug:slug>/jaren/"), views_proposals.fund_year, name="fund_year"),
+    path(_("fondsen/<slug:slug>/bewakers/"), views_proposals.fund_guardian, name="fund_guardian"),
     path(_("export/"), views_export.export, name="export"),
     # board meetings
     path(_("bestuur/"), views_board.meetings, name="meetings"),

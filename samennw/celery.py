@@ -21,4 +21,10 @@ app.conf.beat_schedule = {
     },
     # Every morning at 07:30: reviewers with open advice on a proposal, when a board meeting is within a week.
     "remind-reviewers": {"task": "financiering.tasks.remind_reviewers", "schedule": crontab(hour=7, minute=30)},
+    # Every night at 01:00: the coming weekly netwerkgroep meetings exist (idempotent, one per slot).
+    "netwerkgroep-meetings": {"task": "netwerkgroep.tasks.schedule_meetings", "schedule": crontab(hour=1, minute=0)},
+    # Every night at 02:00: closed cases past their term are announced, and a week later purged.
+    "netwerkgroep-retention": {"task": "netwerkgroep.tasks.retention", "schedule": crontab(hour=2, minute=0)},
+    # Every morning at 07:45: owners of overdue agreements get one reminder (a link only).
+    "netwerkgroep-overdue": {"task": "netwerkgroep.tasks.remind_overdue_agreements", "schedule": crontab(hour=7, minute=45)},
 }

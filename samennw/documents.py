@@ -55,9 +55,11 @@ def _sniff(file) -> DocumentType | None:
             if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
                 raise ValidationError(_("Dit document is uitgepakt te groot; het wordt niet aangenomen."), code="zip_bomb")
             names = {info.filename for info in infos}
-            if infos and infos[0].filename == "mimetype" and infos[0].file_size < 200:
-                if archive.read("mimetype").strip() == ODT_MIMETYPE:
-                    return ODT
+            if (
+                infos and infos[0].filename == "mimetype" and infos[0].file_size < 200
+                and archive.read("mimetype").strip() == ODT_MIMETYPE
+            ):
+                return ODT
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return DOCX
     except (zipfile.BadZipFile, OSError, EOFError):

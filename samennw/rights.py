@@ -179,7 +179,8 @@ def _chairs_team_of(user, proposal) -> bool:
 
 
 def _guards_a_fund_of(user, proposal) -> bool:
-    if proposal is None or Role.FONDSBEHEERDER not in roles_of(user):
+    """The guardian of a fund the proposal asks from, once submitted: a concept is the team's own draft."""
+    if proposal is None or proposal.state == "concept" or Role.FONDSBEHEERDER not in roles_of(user):
         return False
     guard = has_object_perm("financiering.guard_fund")
     return any(guard(user, line.fund) for line in proposal.lines.all())
@@ -199,6 +200,64 @@ def _proposal_editable(user, proposal) -> bool:
 
 def _proposal_granted(user, proposal) -> bool:
     return proposal is not None and proposal.is_granted
+
+
+def _ng_seats(user, body) -> list:
+    return [seat for seat in active_seats(user) if body is not None and seat.body_id == body.pk]
+
+
+def _case_body(obj):
+    """The netwerkgroep a case, a meeting, a note or an agreement belongs to (a body passes through)."""
+    if obj is None:
+        return None
+    if hasattr(obj, "case_id"):
+        return obj.case.body
+    if hasattr(obj, "body_id"):
+        return obj.body
+    return obj
+
+
+def _case_of(obj):
+    """The case itself, or the case of a note, consent or agreement; None for anything else."""
+    if obj is None:
+        return None
+    if hasattr(obj, "case_id"):
+        return obj.case
+    return obj if hasattr(obj, "inbrenger_id") else None
+
+
+def _ng_member(user, obj) -> bool:
+    return bool(_ng_seats(user, _case_body(obj)))
+
+
+def _ng_regisseur(user, obj) -> bool:
+    return any(seat.role == "netwerkregisseur" for seat in _ng_seats(user, _case_body(obj)))
+
+
+def _ng_inbrenger(user, obj) -> bool:
+    """The person who brought the case in, while still at its table (issue 6, item 3)."""
+    case = _case_of(obj)
+    return (
+        case is not None and user is not None and user.pk is not None
+        and case.inbrenger_id == user.pk and _ng_member(user, case)
+    )
+
+
+def _ng_owner_org(user, agreement) -> bool:
+    """A member of the netwerkgroep who sits for the organisation that owns the agreement."""
+    return agreement is not None and hasattr(agreement, "owner_org_id") and any(
+        seat.organisation_id == agreement.owner_org_id for seat in _ng_seats(user, agreement.case.body)
+    )
+
+
+def _agreement_proposed(user, agreement) -> bool:
+    """An agreement that waits for its informal owner's acceptance (DECISIONS 12)."""
+    return agreement is not None and getattr(agreement, "status", None) == "voorgesteld"
+
+
+def _case_open(user, obj) -> bool:
+    case = _case_of(obj)
+    return case is not None and case.closed_on is None
 
 
 def _meeting_body(predicate):
@@ -226,6 +285,12 @@ proposal_editable = Predicate("proposal-editable", _proposal_editable)
 proposal_granted = Predicate("proposal-granted", _proposal_granted)
 seat_in_meeting_body = Predicate("seat-in-meeting-body", _meeting_body(_holds_seat_in))
 chairs_meeting_body = Predicate("chairs-meeting-body", _meeting_body(_chairs_board))
+ng_member = Predicate("netwerkgroep-member", _ng_member)
+ng_regisseur = Predicate("netwerkgroep-regisseur", _ng_regisseur)
+ng_inbrenger = Predicate("case-inbrenger", _ng_inbrenger)
+ng_owner_org = Predicate("agreement-owner-organisation", _ng_owner_org)
+case_open = Predicate("case-open", _case_open)
+agreement_proposed = Predicate("agreement-proposed", _agreement_proposed)
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -350,7 +415,11 @@ RULES: dict[str, tuple[Predicate, Any]] = {
     ),
     "financiering.assign_reviewer": (is_programmateam, _("Alleen het programmateam wijst adviseurs toe.")),
     "financiering.give_review": (reviews_proposal, _("Alleen de toegewezen adviseurs geven advies.")),
-    "financiering.view_review_summary": (is_programmateam, _("De samenvatting van de adviezen is voor het programmateam.")),
+    # Board members get the agenda pack "with advice" (issue 5, item 6) for what is on their agenda.
+    "financiering.view_review_summary": (
+        is_programmateam | on_board_agenda,
+        _("De samenvatting van de adviezen is voor het programmateam en het bestuur."),
+    ),
     "financiering.declare_conflict": (
         reviews_proposal | on_board_agenda,
         _("Een belangenconflict meldt een adviseur of een bestuurslid bij een geagendeerd voorstel."),
@@ -373,8 +442,8 @@ RULES: dict[str, tuple[Predicate, Any]] = {
         _("Besluiten legt de voorzitter of het programmateam (als secretaris) vast."),
     ),
     "financiering.report": (
-        submits_proposal,
-        _("Alleen de indieners starten de uitvoering en schrijven de verantwoording."),
+        submits_proposal & proposal_granted,
+        _("Alleen de indieners van een toegekend voorstel starten de uitvoering en schrijven de verantwoording."),
     ),
     "financiering.export": (
         has_role(Role.PROGRAMMATEAM, Role.FONDSBEHEERDER),
@@ -383,6 +452,45 @@ RULES: dict[str, tuple[Predicate, Any]] = {
     "netwerkgroep.enter": (
         regisseur_of_body | seat_in_body,
         _("Alleen leden van deze netwerkgroep hebben toegang."),
+    ),
+    # --- the HGKM netwerkgroep (issue 6): need-to-know, per group; nobody outside a group sees its cases ---
+    "netwerkgroep.view_case": (ng_member, _("Alleen leden van deze netwerkgroep zien haar casussen.")),
+    "netwerkgroep.bring_in": (ng_member, _("Alleen leden van deze netwerkgroep brengen een casus in.")),
+    "netwerkgroep.edit_case": (
+        (ng_regisseur | ng_inbrenger) & case_open,
+        _("Alleen de inbrenger en de netwerkregisseur wijzigen een open casus."),
+    ),
+    "netwerkgroep.record_consent": (
+        (ng_regisseur | ng_inbrenger) & case_open,
+        _("Alleen de inbrenger en de netwerkregisseur leggen de toestemming van het huishouden vast."),
+    ),
+    "netwerkgroep.add_note": (ng_member, _("Alleen leden van deze netwerkgroep schrijven notities bij haar casussen.")),
+    "netwerkgroep.manage_agenda": (ng_regisseur, _("Alleen de netwerkregisseur stelt de agenda samen.")),
+    "netwerkgroep.run_meeting": (ng_regisseur, _("Alleen de netwerkregisseur leidt de bijeenkomst.")),
+    "netwerkgroep.manage_meetings": (ng_regisseur, _("Alleen de netwerkregisseur verplaatst of annuleert een bijeenkomst.")),
+    "netwerkgroep.add_agreement": (
+        ng_regisseur & case_open, _("Alleen de netwerkregisseur legt afspraken vast bij een open casus.")
+    ),
+    "netwerkgroep.update_agreement": (
+        ng_regisseur | ng_owner_org,
+        _("Alleen de organisatie die de afspraak heeft en de netwerkregisseur werken haar bij."),
+    ),
+    "netwerkgroep.accept_agreement": (
+        ng_owner_org & agreement_proposed,
+        _("Alleen de organisatie die een voorgestelde afspraak krijgt, accepteert of weigert haar."),
+    ),
+    "netwerkgroep.close_case": (ng_regisseur & case_open, _("Alleen de netwerkregisseur sluit een casus.")),
+    "netwerkgroep.transfer_case": (ng_regisseur & case_open, _("Alleen de netwerkregisseur legt een overdracht vast.")),
+    "netwerkgroep.redact": (ng_regisseur, _("Alleen de netwerkregisseur schoont een tekst.")),
+    "netwerkgroep.manage_retention": (ng_regisseur, _("Alleen de netwerkregisseur beheert de bewaartermijn.")),
+    "netwerkgroep.view_audit": (
+        ng_regisseur | has_role(Role.PRIVACY),
+        _("Het auditlog van de netwerkgroep is voor de netwerkregisseur en de privacyfunctionaris."),
+    ),
+    # Counts leave the group only suppressed (<5); a regisseur reads those of the own group (pass the body).
+    "netwerkgroep.view_stats": (
+        ng_regisseur | has_role(Role.PROGRAMMATEAM, Role.PRIVACY),
+        _("De tellingen van een netwerkgroep zijn voor haar regisseur, het programmateam en de privacyfunctionaris."),
     ),
 }
 

@@ -21,7 +21,7 @@ class StaticSitemap(_Bilingual):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "search", "open_data", "domains:organisations"]
+        return ["home", "search", "open_data", "domains:organisations", "financiering:public_grants"]
 
     def location(self, item):
         return reverse(item)
@@ -73,10 +73,23 @@ class StorySitemap(_Bilingual):
         return item.updated_at
 
 
+class GrantSitemap(_Bilingual):
+    changefreq = "monthly"
+
+    def items(self):
+        from financiering.models import GRANTED_STATES, Proposal
+
+        return Proposal.objects.filter(state__in=GRANTED_STATES).order_by("reference").only("reference")
+
+    def location(self, item):
+        return reverse("financiering:public_grant", kwargs={"ref": item.reference})
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "domains": DomainSitemap,
     "teams": BodySitemap,
     "actielijnen": CardSitemap,
     "verhalen": StorySitemap,
+    "toekenningen": GrantSitemap,
 }

@@ -35,4 +35,8 @@ def my_portal(request):
 
     seats = Seat.objects.filter(user=request.user).select_related("body", "organisation").order_by("-starts_on")
     roles = sorted(ROLE_LABELS[r] for r in roles_of(request.user))
-    return render(request, "samennw/my_portal.html", {"seats": seats, "roles": roles})
+    from financiering.inbox import waiting_for
+
+    return render(
+        request, "samennw/my_portal.html", {"seats": seats, "roles": roles, "funding": waiting_for(request.user)}
+    )

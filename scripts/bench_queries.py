@@ -57,7 +57,12 @@ def main() -> int:
         "overview (programme team)": (client, "/actielijnen/?sorteer=titel"),
         "overview filtered (programme team)": (client, "/actielijnen/?domein=veiligheid&status=gepubliceerd"),
         "domain page (anonymous)": (anonymous, "/domeinen/veiligheid/"),
+        "funding proposals (programme team)": (client, "/financiering/"),
+        "funding proposals filtered": (client, "/financiering/?status=toegekend"),
+        "budget overview (programme team)": (client, "/financiering/budget/"),
+        "public grants (anonymous)": (anonymous, "/financiering/toekenningen/"),
     }
+    funding = _funding_seed(domain)
     results: dict[str, list[int]] = {name: [] for name in pages}
     made = 0
     for size in SIZES:
@@ -68,6 +73,7 @@ def main() -> int:
             )
             for i in range(made, size)
         )
+        funding(made_before=made, size=size)
         made = size
         for name, (who, url) in pages.items():
             who.get(url)  # warm-up: session, translations
@@ -75,7 +81,7 @@ def main() -> int:
                 response = who.get(url)
             assert response.status_code == 200, (url, response.status_code)
             results[name].append(len(ctx.captured_queries))
-    print(f"{'page':<40}" + "".join(f"{f'{s} cards':>12}" for s in SIZES) + "   equal")
+    print(f"{'page (cards and proposals)':<40}" + "".join(f"{f'{s} rows':>12}" for s in SIZES) + "   equal")
     ok = True
     for name, counts in results.items():
         equal = len(set(counts)) == 1
@@ -84,6 +90,47 @@ def main() -> int:
     if holder is not None:
         holder.cleanup()
     return 0 if ok else 1
+
+
+def _funding_seed(domain):
+    """Proposals in two states (half in process, half granted in a board meeting), bulk-created."""
+    from decimal import Decimal
+
+    from domains.models import Body
+    from financiering.models import (
+        Decision,
+        DecisionLine,
+        Fund,
+        FundYear,
+        Meeting,
+        Proposal,
+        ProposalLine,
+        State,
+    )
+
+    team = Body.objects.create(slug="ot-bench", kind=Body.Kind.OPGAVETEAM, name="Opgaveteam", domain=domain)
+    board = Body.objects.create(slug="ab-bench", kind=Body.Kind.ALLIANTIEBESTUUR, name="Alliantiebestuur")
+    fund = Fund.objects.create(slug="pmg", name="Preventie met Gezag", source="JenV", first_year=2023, last_year=2027)
+    FundYear.objects.create(fund=fund, year=2026, available=Decimal("36000000"))
+    meeting = Meeting.objects.create(body=board, date=datetime.date(2026, 6, 3))
+
+    def seed(*, made_before: int, size: int) -> None:
+        from django.utils import timezone
+
+        proposals = Proposal.objects.bulk_create(
+            Proposal(
+                reference=f"FV-BENCH-{i:05d}", title=f"Voorstel {i}", domain=domain, body=team, purpose="Doel",
+                state=State.TOEGEKEND if i % 2 else State.INGEDIEND, decided_at=timezone.now() if i % 2 else None,
+            )
+            for i in range(made_before, size)
+        )
+        ProposalLine.objects.bulk_create(ProposalLine(proposal=p, fund=fund, year=2026, amount=Decimal("1000")) for p in proposals)
+        decisions = Decision.objects.bulk_create(
+            Decision(meeting=meeting, proposal=p, outcome=Decision.Outcome.TOEGEKEND) for p in proposals if p.state == State.TOEGEKEND
+        )
+        DecisionLine.objects.bulk_create(DecisionLine(decision=d, fund=fund, year=2026, amount=Decimal("900")) for d in decisions)
+
+    return seed
 
 
 if __name__ == "__main__":

@@ -55,6 +55,47 @@ NOT_PUBLIC = {
     "monitoring:story_withdraw": "login required (POST)",
     "monitoring:story_sign_off": "login required (POST)",
     "monitoring:contact_messages": "login required (programme team)",
+    "financiering:budget": "login required (funding process)",
+    "financiering:funds": "login required (funding process)",
+    "financiering:fund_create": "login required (funding process)",
+    "financiering:fund": "login required (funding process)",
+    "financiering:fund_edit": "login required (funding process)",
+    "financiering:fund_year": "login required (funding process)",
+    "financiering:fund_guardian": "login required (funding process)",
+    "financiering:export": "login required (funding process)",
+    "financiering:meetings": "login required (funding process)",
+    "financiering:meeting_create": "login required (funding process)",
+    "financiering:meeting": "login required (funding process)",
+    "financiering:agenda_item": "login required (funding process)",
+    "financiering:put_on_agenda": "login required (funding process)",
+    "financiering:attendance": "login required (funding process)",
+    "financiering:agenda_pack": "login required (funding process)",
+    "financiering:agenda_pack_pdf": "login required (funding process)",
+    "financiering:send_pack": "login required (funding process)",
+    "financiering:decide": "login required (funding process)",
+    "financiering:board_conflict": "login required (funding process)",
+    "financiering:minutes": "login required (funding process)",
+    "financiering:minutes_pdf": "login required (funding process)",
+    "financiering:adopt": "login required (funding process)",
+    "financiering:proposals": "login required (funding process)",
+    "financiering:proposal_create": "login required (funding process)",
+    "financiering:proposal": "login required (funding process)",
+    "financiering:proposal_edit": "login required (funding process)",
+    "financiering:proposal_lines": "login required (funding process)",
+    "financiering:proposal_cofinancing": "login required (funding process)",
+    "financiering:proposal_parties": "login required (funding process)",
+    "financiering:attachment_add": "login required (funding process)",
+    "financiering:attachment": "login required (funding process)",
+    "financiering:attachment_delete": "login required (funding process)",
+    "financiering:submit": "login required (funding process)",
+    "financiering:move": "login required (funding process)",
+    "financiering:check": "login required (funding process)",
+    "financiering:assign_reviewer": "login required (funding process)",
+    "financiering:unassign_reviewer": "login required (funding process)",
+    "financiering:review": "login required (funding process)",
+    "financiering:declare_conflict": "login required (funding process)",
+    "financiering:decide_conflict": "login required (funding process)",
+    "financiering:final_report": "login required (funding process)",
 }
 
 # Known leaks the crawl reports without failing: none. Add one only with a failing test beside it.
@@ -174,6 +215,30 @@ def _load_sensitive_data() -> dict:
         name=marker("naam"), email=email_marker(), organisation=marker("organisatie"), message=marker("bericht"),
         ip_address="192.0.2.1",
     )
+    # Funding: the example proposals (one granted, one concept among them), with markers in every field
+    # that is not part of the public summary, in their advice, co-financing, checks, conflicts and decisions.
+    from financiering import models as fin
+    from financiering.fixtures_loader import load_financiering
+
+    load_financiering(with_users=True)
+    public_fields = {"title", "purpose", "reference"}
+    for proposal in fin.Proposal.objects.all():
+        fin.Proposal.objects.filter(pk=proposal.pk).update(
+            **{name: marker(f"voorstel {name}") for name in _text_fields(fin.Proposal, skip=public_fields)}
+        )
+    concept = fin.Proposal.objects.filter(state=fin.State.CONCEPT).first()
+    fin.Proposal.objects.filter(pk=concept.pk).update(title=marker("concepttitel"), purpose=marker("conceptdoel"))
+    assert fin.Proposal.objects.filter(state=fin.State.TOEGEKEND).exists()
+    fin.CoFinancing.objects.update(description=marker("cofinanciering"))
+    fin.Review.objects.update(text=marker("advies"))
+    fin.ReviewScore.objects.update(text=marker("score"))
+    fin.Check.objects.update(note=marker("toets"))
+    fin.Conflict.objects.update(grounds=marker("belang"), decision_reason=marker("belangbesluit"))
+    fin.Decision.objects.update(conditions=marker("voorwaarden"), reason=marker("motivering"), questions=marker("vragen"))
+    fin.Transition.objects.update(reason=marker("overgang"))
+    fin.Meeting.objects.update(minutes_note=marker("notulen"))
+    notes["funding"] = f"{fin.Proposal.objects.count()} voorstellen"
+
     audit.record("crawl.test", actor=team_user, note=marker("audit"))
     audit.record("crawl.test.anon", target=published, detail=marker("audit doel"))
     return notes

@@ -10,13 +10,14 @@ from django.db import transaction
 
 from actielijnen.fixtures_loader import load_actielijnen
 from domains.fixtures_loader import DEFAULT_DIRECTORY, PASSWORD_ENV, FixtureError, load_fixtures
+from financiering.fixtures_loader import load_financiering
 from monitoring.fixtures_loader import load_verhalen
 
 
 class Command(BaseCommand):
     help = (
         "Laadt de demo-inhoud (domeinen, opdrachten, opbrengsten, organen, organisaties, focusbuurten, verslag, "
-        "actielijnen) "
+        "actielijnen, fondsen en voorbeeldvoorstellen) "
         "en de demo-accounts uit fixtures/. Idempotent: een tweede keer verandert niets."
     )
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 result = load_fixtures(directory=dir, with_users=not no_users)
                 cards = load_actielijnen(directory=dir, with_users=not no_users)
                 stories = load_verhalen(directory=dir)
+                money = load_financiering(directory=dir, with_users=not no_users)
         except FixtureError as exc:
             raise CommandError(f"Demo-inhoud niet geladen, de database is ongewijzigd. {exc}") from exc
         for line in result.lines():
@@ -44,6 +46,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Actielijnen: {line}")
         for line in stories.lines():
             self.stdout.write(f"Verhalen: {line}")
+        for line in money.lines():
+            self.stdout.write(f"Financiering: {line}")
         if result.new_users:
             self.stdout.write("")
             self.stdout.write(
