@@ -244,3 +244,85 @@ def test_header_and_main_menu_work_with_the_keyboard(demo_server, axe_context):
     assert page.url.startswith(demo_server + _url("search") + "?q=veiligheid")
     assert page.get_by_role("heading", level=1).first.is_visible()
     assert page.locator("main a[href*='/actielijnen/'], main a[href*='/domeinen/']").count() > 0
+
+
+# --- the funding pages (issue 5): the demo proposals, funds and board meetings, seen by who may see them ---
+
+FUNDING_PASSWORD = "demo-wachtwoord-123"  # what tests/e2e/test_cards.py::log_in types
+
+
+@pytest.fixture(scope="module")
+def funding_server(demo_server, django_db_blocker):
+    """The demo users and the demo funding (funds, example proposals, two board meetings) on top of the
+    module's demo content; a second reviewer is assigned to the proposal in advice so the review form has
+    someone to show it to. Loaded after the public-page tests have used the content without it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    from domains.fixtures_loader import load_fixtures
+    from financiering import services
+    from financiering.fixtures_loader import load_financiering
+    from financiering.models import Proposal, State
+
+    with django_db_blocker.unblock():
+        load_fixtures(with_users=True)
+        load_financiering()
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=["programmateam", "regisseur"])}
+        # Hashed with the hasher the tests configure (tests/conftest.py), which the login checks against.
+        hasher = MD5PasswordHasher()
+        for user in users.values():
+            user.password = hasher.encode(FUNDING_PASSWORD, hasher.salt())
+            user.save(update_fields=["password"])
+        in_advice = Proposal.objects.get(state=State.ADVIES, is_example=True)
+        if not in_advice.reviews.filter(reviewer=users["regisseur"]).exists():
+            services.assign_reviewer(by=users["programmateam"], proposal=in_advice, reviewer=users["regisseur"])
+    return demo_server
+
+
+def _funding_ids() -> dict:
+    from financiering.models import Fund, Meeting, Proposal, State
+
+    past = Meeting.objects.filter(decisions__isnull=False).distinct().get()
+    return {
+        "advies": Proposal.objects.get(state=State.ADVIES, is_example=True).reference,
+        "concept": Proposal.objects.get(state=State.CONCEPT, is_example=True).reference,
+        "granted": Proposal.objects.filter(state=State.TOEGEKEND).order_by("reference").first().reference,
+        "fund": Fund.objects.filter(lines__isnull=False).order_by("slug").first().slug,
+        "past": past.pk,
+        "next": Meeting.objects.exclude(pk=past.pk).get(items__isnull=False).pk,
+    }
+
+
+# (test id, who is logged in or None, url builder taking the ids above)
+FUNDING_PAGES = [
+    ("public-grants", None, lambda ids: _url("financiering:public_grants")),
+    ("public-grant", None, lambda ids: _url("financiering:public_grant", ref=ids["granted"])),
+    ("proposals", "programmateam", lambda ids: _url("financiering:proposals")),
+    ("proposal-in-advice", "programmateam", lambda ids: _url("financiering:proposal", ref=ids["advies"])),
+    ("proposal-granted", "programmateam", lambda ids: _url("financiering:proposal", ref=ids["granted"])),
+    ("lines-form", "programmateam", lambda ids: _url("financiering:proposal_lines", ref=ids["concept"])),
+    ("review-form", "regisseur", lambda ids: _url("financiering:review", ref=ids["advies"])),
+    ("budget", "programmateam", lambda ids: _url("financiering:budget")),
+    ("fund", "programmateam", lambda ids: _url("financiering:fund", slug=ids["fund"])),
+    ("meeting", "programmateam", lambda ids: _url("financiering:meeting", pk=ids["next"])),
+    ("agenda-pack", "programmateam", lambda ids: _url("financiering:agenda_pack", pk=ids["next"])),
+    ("minutes", "programmateam", lambda ids: _url("financiering:minutes", pk=ids["past"])),
+]
+
+
+@pytest.mark.parametrize(("name", "username", "build"), FUNDING_PAGES, ids=[f"{n}-phone" for n, _u, _b in FUNDING_PAGES])
+def test_funding_page_has_no_serious_axe_violations(funding_server, axe_context, name, username, build):
+    from tests.e2e.test_cards import log_in
+
+    page = axe_context(390)
+    if username:
+        log_in(page, funding_server, username)
+    response = page.goto(funding_server + build(_funding_ids()))
+    assert response is not None
+    assert response.status == 200, page.url
+    if name == "review-form":
+        assert page.get_by_role("button", name="Advies versturen").count() == 1, "the review form is not shown"
+    if name == "proposal-in-advice":
+        assert page.locator("#adviseurs .snw-fv-review").count() > 0, "the proposal in advice shows no advice"
+    violations = audit(page)
+    assert not violations, f"{page.url} (390px, {username or 'anoniem'})\n" + report(violations)
