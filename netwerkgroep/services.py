@@ -377,11 +377,12 @@ def _add_item(meeting: Meeting, case: Case, kind: str) -> AgendaItem | None:
 
 def agenda_candidates(meeting: Meeting) -> list[tuple[Case, str]]:
     """Cases due on this agenda, urgent first: spoed, overdue agreements, new, follow-up, terugblik."""
-    cases = list(Case.objects.filter(body=meeting.body).prefetch_related("agreements"))
+    cases = list(Case.objects.filter(body=meeting.body).prefetch_related("agreements", "agenda_items"))
     due = []
     for case in cases:
         if case.closed_on is not None:
-            if case.terugblik_on and case.terugblik_on <= meeting.date and not case.agenda_items.filter(kind=AgendaItem.Kind.TERUGBLIK).exists():
+            had_terugblik = any(i.kind == AgendaItem.Kind.TERUGBLIK for i in case.agenda_items.all())
+            if case.terugblik_on and case.terugblik_on <= meeting.date and not had_terugblik:
                 due.append((case, AgendaItem.Kind.TERUGBLIK))
             continue
         if case.status == Case.Status.WACHT:
@@ -390,7 +391,7 @@ def agenda_candidates(meeting: Meeting) -> list[tuple[Case, str]]:
             due.append((case, AgendaItem.Kind.SPOED))
         elif any(a.status in (Agreement.Status.OPEN, Agreement.Status.VOORGESTELD) and a.deadline < meeting.date for a in case.agreements.all()):
             due.append((case, AgendaItem.Kind.VERLOPEN))
-        elif case.status in (Case.Status.AANGEMELD, Case.Status.GEAGENDEERD) and not case.agenda_items.filter(discussed=True).exists():
+        elif case.status in (Case.Status.AANGEMELD, Case.Status.GEAGENDEERD) and not any(i.discussed for i in case.agenda_items.all()):
             due.append((case, AgendaItem.Kind.NIEUW))
         elif case.review_on is None or case.review_on <= meeting.date:
             due.append((case, AgendaItem.Kind.OPVOLGEN))
@@ -435,6 +436,7 @@ def add_to_agenda(*, by, meeting: Meeting, case: Case) -> AgendaItem:
 @transaction.atomic
 def remove_from_agenda(*, by, item: AgendaItem) -> AgendaItem:
     _deny(by, "netwerkgroep.manage_agenda", item.meeting)
+    _agenda_open(item.meeting)
     if item.discussed:
         raise ValidationError(_("Een besproken punt blijft op de agenda."))
     item.removed_at = timezone.now()
@@ -447,6 +449,7 @@ def remove_from_agenda(*, by, item: AgendaItem) -> AgendaItem:
 def reorder_agenda(*, by, meeting: Meeting, order: list[int]) -> None:
     """``order`` lists agenda item ids in the new order; every current item exactly once."""
     _deny(by, "netwerkgroep.manage_agenda", meeting)
+    _agenda_open(meeting)
     items = {i.pk: i for i in meeting.items.filter(removed_at__isnull=True)}
     if sorted(order) != sorted(items):
         raise ValidationError(_("De nieuwe volgorde moet elk agendapunt precies één keer bevatten."))
@@ -698,6 +701,10 @@ def hold_back(*, by, case: Case, reason: str) -> Case:
         raise ValidationError(_("Deze casus is al eenmaal langer bewaard; een tweede keer kan niet."))
     if not reason.strip():
         raise ValidationError({"reason": _("Geef een reden om deze casus langer te bewaren.")})
+    try:
+        pii.check_text(reason, field_label=_("Reden om langer te bewaren"))
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
     locked.hold_back_reason = reason.strip()[:300]
     locked.held_back_until = timezone.localdate() + datetime.timedelta(days=HOLD_BACK_DAYS)
     locked.purge_announced_on = None

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from samennw import urls_public, views
+from samennw import urls_public, views, views_otp
 from samennw.admin_site import restrict_admin
 
 restrict_admin(admin.site)
@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path(_("mijn/"), views.my_portal, name="my_portal"),
     path(_("inloggen/"), auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path(_("uitloggen/"), auth_views.LogoutView.as_view(), name="logout"),
+    path(_("tweestapsverificatie/instellen/"), views_otp.setup, name="otp_setup"),
+    path(_("tweestapsverificatie/"), views_otp.verify, name="otp_verify"),
     path(_("wachtwoord/vergeten/"), auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(_("wachtwoord/verstuurd/"), auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -35,6 +37,7 @@ urlpatterns += i18n_patterns(
     path(_("actielijnen/"), include("actielijnen.urls")),
     path("", include("monitoring.urls")),
     path(_("financiering/"), include("financiering.urls")),
+    path(_("netwerkgroep/"), include("netwerkgroep.urls")),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
+from django_otp import user_has_device
 
 from domains import selectors
 from samennw import health, public_cache
@@ -38,5 +39,12 @@ def my_portal(request):
     from financiering.inbox import waiting_for
 
     return render(
-        request, "samennw/my_portal.html", {"seats": seats, "roles": roles, "funding": waiting_for(request.user)}
+        request,
+        "samennw/my_portal.html",
+        {
+            "seats": seats,
+            "roles": roles,
+            "funding": waiting_for(request.user),
+            "otp_on": user_has_device(request.user, confirmed=True),
+        },
     )

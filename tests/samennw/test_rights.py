@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
 from domains import services
 from samennw import rights
 from samennw.rights import Role
+from tests.financiering.conftest import GOOD_SCORES, ab_voorzitter, funds, meeting, proposal, to_advice
+
+__all__ = ["ab_voorzitter", "funds", "meeting", "proposal"]  # fixtures shared with the funding tests
 
 ALL = {
     "anoniem", "bewoner", "informeel", "formeel", "regisseur", "regisseur_zo", "programmateam", "otlid",
-    "aanvoerder", "otvoorzitter", "bestuur", "fondsbeheerder", "privacy", "beheerder",
+    "aanvoerder", "otvoorzitter", "bestuur", "fondsbeheerder", "privacy", "beheerder", "abvoorzitter",
 }
 OT_MEMBERS = {"otlid", "aanvoerder", "otvoorzitter"}
 PT = {"programmateam"}
 CARD_EDITORS = {"programmateam", "aanvoerder"}
+# "bestuur" holds an opgaveteam chair's board seat, "abvoorzitter" the board chair's seat (the mayor, DECISIONS 8).
+BOARD = {"bestuur", "abvoorzitter"}
+# In the funding rows, "regisseur" is the assigned reviewer of the proposal once it is in advice.
+REVIEWER = {"regisseur"}
+NW = {"informeel", "formeel", "regisseur"}  # the Nieuw-West netwerkgroep's members
+ZO = {"regisseur_zo"}  # the Zuidoost netwerkgroep's member
 
 # action, object key (None = no object), the roles that may
 EXPECTED = [
@@ -25,7 +35,7 @@ EXPECTED = [
     ("portal.view_audit_log", None, {"privacy"}),
     ("admin.access", None, {"beheerder"}),
     ("domains.view_member_list", "ot", {"programmateam"} | OT_MEMBERS),
-    ("domains.view_member_list", "bestuur", {"programmateam", "bestuur"}),
+    ("domains.view_member_list", "bestuur", {"programmateam"} | BOARD),
     ("domains.manage_body", "ot", {"programmateam", "otvoorzitter"}),
     ("domains.manage_body", "bestuur", {"programmateam"}),
     ("domains.add_report", "ot", {"programmateam", "otvoorzitter"}),
@@ -33,13 +43,13 @@ EXPECTED = [
     ("domains.edit_structure", None, {"programmateam"}),
     ("domains.assign_seat", None, {"programmateam", "beheerder"}),
     ("domains.decide_organisation_kind", None, {"programmateam"}),
-    ("domains.view_dashboard", None, {"programmateam", "bestuur"} | OT_MEMBERS),
+    ("domains.view_dashboard", None, {"programmateam"} | BOARD | OT_MEMBERS),
     # action-line cards: "card" is the aanvoerder's concept card in Veiligheid, "other" a concept in
     # another domain without leads, "published" the first card after publication.
-    ("actielijnen.view_card", "card", {"programmateam", "bestuur"} | OT_MEMBERS),
+    ("actielijnen.view_card", "card", {"programmateam"} | BOARD | OT_MEMBERS),
     ("actielijnen.view_card", "published", ALL),
-    ("actielijnen.view_card", "other", {"programmateam", "bestuur"}),
-    ("actielijnen.view_overview", None, {"programmateam", "bestuur"} | OT_MEMBERS),
+    ("actielijnen.view_card", "other", {"programmateam"} | BOARD),
+    ("actielijnen.view_overview", None, {"programmateam"} | BOARD | OT_MEMBERS),
     ("actielijnen.create_card", None, PT),
     ("actielijnen.edit_card", "card", CARD_EDITORS),
     ("actielijnen.edit_card", "other", PT),
@@ -64,8 +74,100 @@ EXPECTED = [
     ("monitoring.publish_story", None, PT),
     ("monitoring.sign_off_hgkm_story", None, {"regisseur", "regisseur_zo"}),
     ("monitoring.view_contact_messages", None, PT),
+    # funding (issue 5, DECISIONS 5-7). Objects: "concept" is the Veiligheid team's proposal written by otlid;
+    # "submitted" the same once submitted; "advies" the same in advice with regisseur as reviewer; "granted"
+    # the same after the board granted it; "fund" is guarded by fondsbeheerder, "fund_other" by nobody;
+    # "meeting" a board meeting.
+    ("financiering.view_public_summary", "granted", ALL),
+    ("financiering.view_public_summary", "concept", set()),
+    ("financiering.view_public_summary", "submitted", set()),
+    ("financiering.view_budget", None, {"programmateam", "fondsbeheerder"} | BOARD),
+    ("financiering.manage_funds", None, {"programmateam", "fondsbeheerder"}),
+    ("financiering.view_proposals", None, {"programmateam", "fondsbeheerder"} | BOARD | OT_MEMBERS),
+    ("financiering.create_proposal", None, PT | OT_MEMBERS),
+    # submitters see their own; a concept is not yet for guardians, reviewers or the board
+    ("financiering.view_proposal", "concept", PT | OT_MEMBERS),
+    ("financiering.view_proposal", "submitted", PT | OT_MEMBERS | {"fondsbeheerder"}),
+    ("financiering.view_proposal", "advies", PT | OT_MEMBERS | {"fondsbeheerder"} | REVIEWER),
+    ("financiering.view_proposal", "granted", PT | OT_MEMBERS | {"fondsbeheerder"} | REVIEWER | BOARD),
+    ("financiering.edit_proposal", "concept", PT | OT_MEMBERS),
+    ("financiering.edit_proposal", "submitted", set()),
+    ("financiering.edit_proposal", "granted", set()),
+    ("financiering.submit", "concept", OT_MEMBERS),
+    ("financiering.submit", "submitted", set()),
+    ("financiering.manage_process", "submitted", PT),
+    ("financiering.team_akkoord", "submitted", {"otvoorzitter"}),
+    ("financiering.financial_check", "fund", {"fondsbeheerder"}),
+    ("financiering.financial_check", "fund_other", set()),
+    ("financiering.assign_reviewer", "submitted", PT),
+    ("financiering.give_review", "advies", REVIEWER),
+    ("financiering.give_review", "submitted", set()),
+    ("financiering.view_review_summary", "advies", PT),
+    ("financiering.view_review_summary", "granted", PT | BOARD),
+    ("financiering.declare_conflict", "advies", REVIEWER),
+    ("financiering.declare_conflict", "granted", REVIEWER | BOARD),
+    ("financiering.declare_conflict", "concept", set()),
+    ("financiering.decide_review_conflict", "advies", PT),
+    ("financiering.decide_board_conflict", "meeting", {"abvoorzitter"}),
+    ("financiering.manage_meeting", None, PT),
+    ("financiering.view_meeting", "meeting", PT | BOARD),
+    ("financiering.record_decision", "meeting", PT | {"abvoorzitter"}),
+    ("financiering.report", "granted", OT_MEMBERS),
+    ("financiering.report", "concept", set()),
+    ("financiering.export", None, {"programmateam", "fondsbeheerder"}),
     ("netwerkgroep.enter", "ng_nw", {"informeel", "formeel", "regisseur"}),
     ("netwerkgroep.enter", "ng_zo", {"regisseur_zo"}),
+    # The HGKM netwerkgroep (issue 6, item 7; DECISIONS 10-14). Objects: "case_inf" a Nieuw-West case brought
+    # in by the informal partner, "case_form" one brought in by the formal partner, "case_closed" a closed
+    # Nieuw-West case, "case_zo" a Zuidoost case brought in by the Zuidoost regisseur, "agr_nisa" an agreement
+    # proposed to Nisa 4 Nisa (informal: waits for acceptance), "agr_vt" one given to Veilig Thuis. Members of
+    # one group see nothing of the other; programme team, board, beheerder (a superuser) and the privacy
+    # officer see no case at all (the privacy officer reads the audit only).
+    *[("netwerkgroep.view_case", key, NW) for key in ("case_inf", "case_form", "case_closed", "agr_nisa")],
+    ("netwerkgroep.view_case", "case_zo", ZO),
+    ("netwerkgroep.bring_in", "ng_nw", NW),
+    ("netwerkgroep.bring_in", "ng_zo", ZO),
+    ("netwerkgroep.edit_case", "case_inf", {"informeel", "regisseur"}),
+    ("netwerkgroep.edit_case", "case_form", {"formeel", "regisseur"}),
+    ("netwerkgroep.edit_case", "case_closed", set()),
+    ("netwerkgroep.edit_case", "case_zo", ZO),
+    ("netwerkgroep.record_consent", "case_inf", {"informeel", "regisseur"}),
+    ("netwerkgroep.record_consent", "case_form", {"formeel", "regisseur"}),
+    ("netwerkgroep.record_consent", "case_closed", set()),
+    ("netwerkgroep.record_consent", "case_zo", ZO),
+    ("netwerkgroep.add_note", "case_inf", NW),
+    ("netwerkgroep.add_note", "case_closed", NW),
+    ("netwerkgroep.add_note", "case_zo", ZO),
+    ("netwerkgroep.manage_agenda", "ng_nw", {"regisseur"}),
+    ("netwerkgroep.manage_agenda", "ng_zo", ZO),
+    ("netwerkgroep.run_meeting", "ng_nw", {"regisseur"}),
+    ("netwerkgroep.run_meeting", "ng_zo", ZO),
+    ("netwerkgroep.manage_meetings", "ng_nw", {"regisseur"}),
+    ("netwerkgroep.manage_meetings", "ng_zo", ZO),
+    ("netwerkgroep.add_agreement", "case_inf", {"regisseur"}),
+    ("netwerkgroep.add_agreement", "case_closed", set()),
+    ("netwerkgroep.add_agreement", "case_zo", ZO),
+    ("netwerkgroep.update_agreement", "agr_nisa", {"informeel", "regisseur"}),
+    ("netwerkgroep.update_agreement", "agr_vt", {"formeel", "regisseur"}),
+    # DECISIONS 12: an agreement given to an informal partner must be accepted by it, not by the regisseur.
+    ("netwerkgroep.accept_agreement", "agr_nisa", {"informeel"}),
+    ("netwerkgroep.accept_agreement", "agr_vt", set()),
+    ("netwerkgroep.close_case", "case_inf", {"regisseur"}),
+    ("netwerkgroep.close_case", "case_closed", set()),
+    ("netwerkgroep.close_case", "case_zo", ZO),
+    ("netwerkgroep.transfer_case", "case_inf", {"regisseur"}),
+    ("netwerkgroep.transfer_case", "case_closed", set()),
+    ("netwerkgroep.transfer_case", "case_zo", ZO),
+    ("netwerkgroep.redact", "case_inf", {"regisseur"}),
+    ("netwerkgroep.redact", "case_zo", ZO),
+    ("netwerkgroep.manage_retention", "case_closed", {"regisseur"}),
+    ("netwerkgroep.manage_retention", "ng_zo", ZO),
+    ("netwerkgroep.view_audit", "case_inf", {"regisseur", "privacy"}),
+    ("netwerkgroep.view_audit", "ng_nw", {"regisseur", "privacy"}),
+    ("netwerkgroep.view_audit", "case_zo", ZO | {"privacy"}),
+    ("netwerkgroep.view_stats", "ng_nw", {"regisseur", "programmateam", "privacy"}),
+    ("netwerkgroep.view_stats", "ng_zo", ZO | {"programmateam", "privacy"}),
+    ("netwerkgroep.view_stats", None, {"programmateam", "privacy"}),
 ]
 
 EXPECTED_ROLES = {
@@ -92,21 +194,113 @@ def test_every_rule_has_expectations():
     assert {action for action, _obj, _roles in EXPECTED} == set(rights.RULES)
 
 
+def _funding_object(key, request, people):
+    """Build the funding object a row needs, through the services (only the one the row asks for)."""
+    from financiering import services as funding
+    from financiering.models import Fund
+
+    funds = request.getfixturevalue("funds")
+    if key == "fund":
+        return funds["pmg"]
+    if key == "fund_other":
+        return funding.save_fund(by=people["programmateam"], slug="ander-fonds", name="Ander fonds", source="Rijk", first_year=2026, last_year=2026)
+    if key == "meeting":
+        return request.getfixturevalue("meeting")
+    proposal = request.getfixturevalue("proposal")
+    if key == "submitted":
+        funding.submit(by=people["otlid"], proposal=proposal)
+    elif key in ("advies", "granted"):
+        meeting = request.getfixturevalue("meeting")
+        (review,) = to_advice(people, proposal, reviewers=[people["regisseur"]])
+        if key == "granted":
+            funding.submit_review(by=people["regisseur"], review=review, recommendation="positief", text="Doen.", scores=GOOD_SCORES)
+            funding.put_on_agenda(by=people["programmateam"], proposal=proposal, meeting=meeting)
+            funding.record_decision(
+                by=people["programmateam"], meeting=meeting, proposal=proposal, outcome="toegekend",
+                lines=[{"fund": Fund.objects.get(slug="preventie-met-gezag"), "year": 2026, "amount": Decimal("30000")}],
+            )
+    proposal.refresh_from_db()
+    return proposal
+
+
+FUNDING_KEYS = ("concept", "submitted", "advies", "granted", "fund", "fund_other", "meeting")
+NG_KEYS = ("case_inf", "case_form", "case_closed", "case_zo", "agr_nisa", "agr_vt")
+PLAIN_ROWS = [row for row in EXPECTED if row[1] not in FUNDING_KEYS + NG_KEYS]
+
+
+def _assert_row(people, action, obj, allowed):
+    outcome = {kind for kind, user in people.items() if rights.can(user, action, obj)}
+    assert outcome == allowed, action
+    for kind, user in people.items():
+        reason = rights.why_not(user, action, obj)
+        assert (reason is None) == (kind in allowed), (action, kind)
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("action,obj_key,allowed", EXPECTED, ids=[f"{a}:{o}" for a, o, _ in EXPECTED])
-def test_role_by_right(people, structure, card, other_card, action, obj_key, allowed):
+@pytest.mark.parametrize("action,obj_key,allowed", PLAIN_ROWS, ids=[f"{a}:{o}" for a, o, _ in PLAIN_ROWS])
+def test_role_by_right(people, ab_voorzitter, structure, card, other_card, action, obj_key, allowed):
+    people = {**people, "abvoorzitter": ab_voorzitter}
     if obj_key == "published":
         from actielijnen.models import Actielijn
 
         Actielijn.objects.filter(pk=card.pk).update(status="gepubliceerd")
         card.refresh_from_db()
     objects = {**structure["bodies"], "card": card, "published": card, "other": other_card}
-    obj = objects[obj_key] if obj_key else None
-    outcome = {kind for kind, user in people.items() if rights.can(user, action, obj)}
-    assert outcome == allowed
-    for kind, user in people.items():
-        reason = rights.why_not(user, action, obj)
-        assert (reason is None) == (kind in allowed)
+    _assert_row(people, action, objects[obj_key] if obj_key else None, allowed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("obj_key", FUNDING_KEYS)
+def test_role_by_funding_right(request, people, ab_voorzitter, obj_key):
+    """The funding rows, grouped by object: each object is built once through the services."""
+    people = {**people, "abvoorzitter": ab_voorzitter}
+    obj = _funding_object(obj_key, request, people)
+    for user in people.values():
+        rights.forget(user)
+    rows = [(action, allowed) for action, key, allowed in EXPECTED if key == obj_key]
+    assert rows
+    for action, allowed in rows:
+        _assert_row(people, action, obj, allowed)
+
+
+def _netwerkgroep_object(key, people, structure):
+    """Build the case or agreement a row needs, through the netwerkgroep services."""
+    from netwerkgroep import services as ng
+    from tests.netwerkgroep.conftest import bring, in_days
+
+    if key == "case_zo":
+        return bring(people, structure, who="regisseur_zo", group="ng_zo")
+    case = bring(people, structure, who="formeel" if key == "case_form" else "informeel")
+    if key == "case_closed":
+        return ng.close_case(by=people["regisseur"], case=case, reason="niets-meer", terugblik_on=in_days(90))
+    if key in ("agr_nisa", "agr_vt"):
+        org = structure["orgs"]["informeel" if key == "agr_nisa" else "formeel"]
+        return ng.add_agreement(by=people["regisseur"], case=case, text="Vraagt na welke steun er al is.", owner_org=org, deadline=in_days(14))
+    return case
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("obj_key", NG_KEYS)
+def test_role_by_netwerkgroep_right(people, ab_voorzitter, structure, obj_key):
+    """The case rows, grouped by object, for both netwerkgroepen: each object is built once."""
+    people = {**people, "abvoorzitter": ab_voorzitter}
+    obj = _netwerkgroep_object(obj_key, people, structure)
+    for user in people.values():
+        rights.forget(user)
+    rows = [(action, allowed) for action, key, allowed in EXPECTED if key == obj_key]
+    assert rows
+    for action, allowed in rows:
+        _assert_row(people, action, obj, allowed)
+
+
+@pytest.mark.django_db
+def test_netwerkgroep_rules_have_rows_for_both_groups():
+    """Every object-scoped netwerkgroep rule is walked on a Zuidoost object as well as a Nieuw-West one."""
+    zo_keys = {"ng_zo", "case_zo"}
+    for action in (a for a in rights.RULES if a.startswith("netwerkgroep.") and a not in ("netwerkgroep.update_agreement", "netwerkgroep.accept_agreement")):
+        keys = {key for a, key, _roles in EXPECTED if a == action}
+        assert keys & zo_keys, action
+        assert keys - zo_keys - {None}, action
 
 
 @pytest.mark.django_db

@@ -12,12 +12,13 @@ from actielijnen.fixtures_loader import load_actielijnen
 from domains.fixtures_loader import DEFAULT_DIRECTORY, PASSWORD_ENV, FixtureError, load_fixtures
 from financiering.fixtures_loader import load_financiering
 from monitoring.fixtures_loader import load_verhalen
+from netwerkgroep.fixtures_loader import load_netwerkgroep
 
 
 class Command(BaseCommand):
     help = (
         "Laadt de demo-inhoud (domeinen, opdrachten, opbrengsten, organen, organisaties, focusbuurten, verslag, "
-        "actielijnen, fondsen en voorbeeldvoorstellen) "
+        "actielijnen, fondsen en voorbeeldvoorstellen, vergaderritmes en voorbeeldcasussen van de netwerkgroepen) "
         "en de demo-accounts uit fixtures/. Idempotent: een tweede keer verandert niets."
     )
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 cards = load_actielijnen(directory=dir, with_users=not no_users)
                 stories = load_verhalen(directory=dir)
                 money = load_financiering(directory=dir, with_users=not no_users)
+                tables = load_netwerkgroep(directory=dir, with_users=not no_users)
         except FixtureError as exc:
             raise CommandError(f"Demo-inhoud niet geladen, de database is ongewijzigd. {exc}") from exc
         for line in result.lines():
@@ -48,6 +50,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Verhalen: {line}")
         for line in money.lines():
             self.stdout.write(f"Financiering: {line}")
+        for line in tables.lines():
+            self.stdout.write(f"Netwerkgroep: {line}")
         if result.new_users:
             self.stdout.write("")
             self.stdout.write(
