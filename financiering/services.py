@@ -334,7 +334,10 @@ def set_cofinancing(*, by, proposal: Proposal, rows: list[dict]) -> list[CoFinan
             item.full_clean(exclude=["proposal"])
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
-                errors.extend(_("Cofinanciering regel %(n)s, %(field)s: %(msg)s") % {"n": number, "field": field, "msg": m} for m in messages)
+                label = CoFinancing._meta.get_field(field).verbose_name if field != "__all__" else _("regel")
+                errors.extend(
+                    _("Cofinanciering regel %(n)s, %(field)s: %(msg)s") % {"n": number, "field": label, "msg": m} for m in messages
+                )
         objects.append(item)
     if errors:
         raise ValidationError({"cofinancing": errors})

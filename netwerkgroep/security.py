@@ -43,7 +43,9 @@ def no_store(response):
     add_never_cache_headers(response)
     patch_cache_control(response, no_store=True, private=True)
     response["Pragma"] = "no-cache"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": browsers then send "Origin: null" on same-origin form posts, which the CSRF check
+    # refuses. "same-origin" still sends nothing (no case code in a URL) to any other site.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -231,7 +231,13 @@ def set_waiting(*, by, case: Case, waiting: bool) -> Case:
     """'Wacht op huishouden' keeps a case open without action (DECISIONS 10); the household sets the pace."""
     locked = _lock(case)
     _deny(by, "netwerkgroep.edit_case", locked)
-    locked.status = Case.Status.WACHT if waiting else Case.Status.OPVOLGEN
+    if waiting and locked.status == Case.Status.WACHT:
+        raise ValidationError(_("Deze casus wacht al op het huishouden."))
+    if not waiting and locked.status != Case.Status.WACHT:
+        raise ValidationError(_("Deze casus wacht niet op het huishouden."))
+    # Resuming returns a transferred case to "overgedragen" (the transfer stays), any other case to follow-up.
+    resumed = Case.Status.OVERGEDRAGEN if locked.transferred_to_id else Case.Status.OPVOLGEN
+    locked.status = Case.Status.WACHT if waiting else resumed
     locked.save(update_fields=["status"])
     audit.record("case.waiting" if waiting else "case.resumed", actor=by, target=locked)
     return locked
@@ -622,6 +628,8 @@ def transfer_case(*, by, case: Case, to: Organisation, reason: str) -> Case:
     _deny(by, "netwerkgroep.transfer_case", locked)
     if to is None or to.kind != Organisation.Kind.FORMEEL:
         raise ValidationError({"to": _("Een casus wordt overgedragen aan een formele partner.")})
+    if not Seat.objects.active().filter(body=locked.body, organisation=to).exists():
+        raise ValidationError({"to": _("%(org)s zit niet aan tafel in deze netwerkgroep.") % {"org": to.name}})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Geef een reden voor de overdracht.")})

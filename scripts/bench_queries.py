@@ -63,6 +63,8 @@ def main() -> int:
         "public grants (anonymous)": (anonymous, "/financiering/toekenningen/"),
     }
     funding = _funding_seed(domain)
+    cases, regisseur = _case_seed(domain)
+    pages["netwerkgroep cases (regisseur, 2FA)"] = (regisseur, "/netwerkgroep/netwerkgroep-bench/")
     results: dict[str, list[int]] = {name: [] for name in pages}
     made = 0
     for size in SIZES:
@@ -74,6 +76,7 @@ def main() -> int:
             for i in range(made, size)
         )
         funding(made_before=made, size=size)
+        cases(made_before=made, size=size)
         made = size
         for name, (who, url) in pages.items():
             who.get(url)  # warm-up: session, translations
@@ -81,7 +84,7 @@ def main() -> int:
                 response = who.get(url)
             assert response.status_code == 200, (url, response.status_code)
             results[name].append(len(ctx.captured_queries))
-    print(f"{'page (cards and proposals)':<40}" + "".join(f"{f'{s} rows':>12}" for s in SIZES) + "   equal")
+    print(f"{'page':<40}" + "".join(f"{f'{s} rows':>12}" for s in SIZES) + "   equal")
     ok = True
     for name, counts in results.items():
         equal = len(set(counts)) == 1
@@ -90,6 +93,42 @@ def main() -> int:
     if holder is not None:
         holder.cleanup()
     return 0 if ok else 1
+
+
+def _case_seed(domain):
+    """A netwerkgroep with a regisseur holding a verified second factor, and bulk-created anonymised cases."""
+    import django
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from domains import services as domain_services
+    from domains.models import Body, Organisation
+    from netwerkgroep.models import Case
+
+    group = Body.objects.create(slug="netwerkgroep-bench", kind=Body.Kind.NETWERKGROEP, name="Netwerkgroep", domain=domain)
+    org = Organisation.objects.create(slug="nisa-bench", name="Nisa 4 Nisa", kind="informeel", sector="gemeenschap")
+    user = django.contrib.auth.get_user_model().objects.create_user("regisseur-bench", password="x" * 12)
+    domain_services.assign_seat(
+        by=None, user=user, body=group, role="netwerkregisseur", organisation=org, starts_on=datetime.date(2026, 1, 1)
+    )
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+    def seed(*, made_before: int, size: int) -> None:
+        Case.objects.bulk_create(
+            Case(
+                code=f"NW-B{i:05d}", body=group, inbrenger_org=org, inbrenger_side="informeel", inbrenger=user,
+                question="Voorbeeld: hoe krijgen we contact met moeder?", bouwstenen=["samenwerking"],
+            )
+            for i in range(made_before, size)
+        )
+
+    return seed, client
 
 
 def _funding_seed(domain):

@@ -326,3 +326,131 @@ def test_funding_page_has_no_serious_axe_violations(funding_server, axe_context,
         assert page.locator("#adviseurs .snw-fv-review").count() > 0, "the proposal in advice shows no advice"
     violations = audit(page)
     assert not violations, f"{page.url} (390px, {username or 'anoniem'})\n" + report(violations)
+
+
+# --- the netwerkgroep pages (issue 6): the demo cases, a running meeting, the code pages of the second factor ---
+
+NG_GROUP = "netwerkgroep-hgkm-nieuw-west"
+
+
+@pytest.fixture(scope="module")
+def netwerkgroep_server(demo_server, django_db_blocker):
+    """The demo users, the netwerkgroepen's schedules, meetings and example cases on top of the module's demo
+    content; a confirmed authenticator app for each person who opens case pages, and the next meeting of
+    Nieuw-West opened by its regisseur so that meeting mode shows its forms."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from domains.fixtures_loader import load_fixtures
+    from domains.models import Body, Seat
+    from netwerkgroep import services
+    from netwerkgroep.fixtures_loader import load_netwerkgroep
+    from netwerkgroep.models import Meeting
+
+    with django_db_blocker.unblock():
+        load_fixtures(with_users=True)
+        load_netwerkgroep(with_users=True)
+        for user in get_user_model().objects.filter(username__in=["informeel", "formeel", "regisseur", "programmateam"]):
+            if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=True)
+        body = Body.objects.get(slug=NG_GROUP)
+        meeting = services.upcoming_meeting(body)
+        if meeting.status == Meeting.Status.GEPLAND:
+            regisseur = get_user_model().objects.get(username="regisseur")
+            seats = Seat.objects.active(meeting.date).filter(body=body).values_list("pk", flat=True)
+            services.start_meeting(by=regisseur, meeting=meeting, present_seats=list(seats))
+    return demo_server
+
+
+def _ng_session(page, server: str, username: str, *, verified: bool = True) -> None:
+    """Log ``username`` in by session cookie, with the second factor passed unless ``verified`` is false (the
+    code pages themselves are walked in tests/e2e/test_netwerkgroep.py)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    if verified:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
+        session.save()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key, "url": server}])
+
+
+def _ng_ids() -> dict:
+    from domains.models import Body
+    from netwerkgroep import services
+    from netwerkgroep.models import Case
+
+    body = Body.objects.get(slug=NG_GROUP)
+    meeting = services.upcoming_meeting(body)
+    item = meeting.items.filter(removed_at__isnull=True).order_by("order", "pk").first()
+    assert item is not None, "the demo meeting has no agenda"
+    case = (
+        Case.objects.filter(body=body, notes__isnull=False, agreements__isnull=False, closed_on__isnull=True)
+        .distinct().order_by("code").first()
+    )
+    assert case is not None, "the demo has no case with notes and agreements"
+    return {"meeting": meeting.pk, "item": item.pk, "case": case.code}
+
+
+# (test id, who is logged in, verified, url builder taking the ids above)
+NG_PAGES = [
+    ("otp-setup", "aanvoerder", False, lambda ids: _url("otp_setup") + "?next=/netwerkgroep/"),
+    ("otp-verify", "regisseur", False, lambda ids: _url("otp_verify") + "?next=/netwerkgroep/"),
+    ("group", "regisseur", True, lambda ids: _url("netwerkgroep:group", group=NG_GROUP)),
+    ("bring-in", "informeel", True, lambda ids: _url("netwerkgroep:bring_in", group=NG_GROUP)),
+    ("case", "regisseur", True, lambda ids: _url("netwerkgroep:case", code=ids["case"])),
+    ("my-agreements", "formeel", True, lambda ids: _url("netwerkgroep:my_agreements")),
+    ("meeting", "regisseur", True, lambda ids: _url("netwerkgroep:meeting", pk=ids["meeting"])),
+    ("meeting-start", "regisseur", True, lambda ids: _url("netwerkgroep:meeting_start", pk=ids["meeting"])),
+    ("meeting-item", "regisseur", True, lambda ids: _url("netwerkgroep:meeting_item", pk=ids["meeting"], item=ids["item"])),
+    ("agenda-print", "regisseur", True, lambda ids: _url("netwerkgroep:agenda_print", pk=ids["meeting"])),
+    ("retention", "regisseur", True, lambda ids: _url("netwerkgroep:retention", group=NG_GROUP)),
+    ("stats", "programmateam", True, lambda ids: _url("netwerkgroep:stats")),
+    ("case-access-log", "regisseur", True, lambda ids: _url("netwerkgroep:case_access_log", code=ids["case"])),
+    ("audit-log", "regisseur", True, lambda ids: _url("netwerkgroep:audit_log", group=NG_GROUP)),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "username", "verified", "build"), NG_PAGES, ids=[f"ng-{n}-phone" for n, _u, _v, _b in NG_PAGES]
+)
+def test_netwerkgroep_page_has_no_serious_axe_violations(netwerkgroep_server, axe_context, name, username, verified, build):
+    page = axe_context(390)
+    _ng_session(page, netwerkgroep_server, username, verified=verified)
+    response = page.goto(netwerkgroep_server + build(_ng_ids()))
+    assert response is not None
+    assert response.status == 200, page.url
+    assert "login" not in page.url and "inloggen" not in page.url, page.url
+    checks = {
+        "otp-setup": "svg.snw-qr__image",
+        "otp-verify": "input[autocomplete='one-time-code']",
+        "case": "#notities .snw-ng-note",
+        "meeting": ".snw-ngm__agenda li",
+        "meeting-item": "textarea[name='bespreking-summary']",
+        "meeting-start": "input[name='start-present']",
+    }
+    if name in checks:
+        assert page.locator(checks[name]).count() > 0, f"{name}: {checks[name]} is missing"
+    if name == "case":
+        assert page.locator("#afspraken .snw-ng-agreement").count() > 0, "the case shows no agreements"
+    violations = audit(page)
+    assert not violations, f"{page.url} (390px, {username})\n" + report(violations)
+
+
+def test_bring_in_with_errors_has_no_serious_axe_violations(netwerkgroep_server, axe_context):
+    page = axe_context(390)
+    _ng_session(page, netwerkgroep_server, "informeel")
+    page.goto(netwerkgroep_server + _url("netwerkgroep:bring_in", group=NG_GROUP))
+    page.locator("#id_question").fill("Moeder wil hulp; bel de inbrenger op 06-12345678.")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Casus inbrengen").click()
+    assert page.locator(".snw-error-summary").is_visible(), "the refused bring-in shows no error summary"
+    assert "telefoonnummer" in page.locator(".snw-error-summary").inner_text()
+    violations = audit(page)
+    assert not violations, f"{page.url} (bring-in with errors)\n" + report(violations)

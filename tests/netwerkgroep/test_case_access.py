@@ -200,7 +200,7 @@ def test_pages_are_never_cached(people, structure, clients):
         response = clients["regisseur"].get(url)
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"], url
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_member_without_a_second_factor_is_sent_to_set_one_up(people, structure):

@@ -198,3 +198,25 @@ def test_record_consent_adds_a_record(people, structure):
     with pytest.raises(PermissionDenied):
         services.record_consent(by=people["formeel"], case=case, consent=consent())
     assert isinstance(case.brought_in_on, datetime.date)
+
+
+def test_transfer_goes_only_to_a_formal_partner_at_this_table(people, structure, nw):
+    from domains.models import Organisation
+
+    case = bring(people, structure)
+    police = Organisation.objects.create(slug="politie-x", name="Politie", kind=Organisation.Kind.FORMEEL, sector="veiligheid")
+    with pytest.raises(ValidationError, match="zit niet aan tafel"):
+        services.transfer_case(by=people["regisseur"], case=case, to=police, reason="Politie neemt het over.")
+    case.refresh_from_db()
+    assert case.transferred_to is None
+
+
+def test_resuming_a_transferred_case_keeps_it_transferred(people, structure, orgs):
+    case = bring(people, structure)
+    services.transfer_case(by=people["regisseur"], case=case, to=orgs["formeel"], reason="Veilig Thuis neemt het over.")
+    services.set_waiting(by=people["regisseur"], case=case, waiting=True)
+    with pytest.raises(ValidationError, match="wacht al"):
+        services.set_waiting(by=people["regisseur"], case=case, waiting=True)
+    services.set_waiting(by=people["regisseur"], case=case, waiting=False)
+    case.refresh_from_db()
+    assert case.status == Case.Status.OVERGEDRAGEN and case.transferred_to == orgs["formeel"]

@@ -103,7 +103,7 @@ def test_setup_page_shows_qr_and_key_and_is_never_cached(urls, member, client):
     assert 'inputmode="numeric"' in html and 'autocomplete="one-time-code"' in html
     assert 'name="next" value="/test-casus/"' in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     # The key in groups of four for typing over, and the same device on a second visit.
     secret = b32encode(device.bin_key).decode().rstrip("=")
     assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in html
@@ -242,7 +242,7 @@ def test_case_view_sends_no_store_and_no_referrer(urls, member, client):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert abs(client.session[SESSION_KEY] - time.time()) < 60
 
 
