@@ -14,12 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actielijnen import forms, selectors, services, workflow
 from actielijnen.models import Actielijn, Mijlpaal, Status, Statusupdate
 from domains.models import Domain, Focusbuurt
+from monitoring import indicators as indicator_selectors
 from samennw import public_cache
 from samennw.rights import CanMap, can, require
 
@@ -62,6 +64,7 @@ def card(request, code: str):
             "is_stale": selectors.is_stale(obj),
             # Who does not work on the card sees its public parts only (issue 4): no money, risks or people.
             "public_view": not can_map["actielijnen__view_history"],
+            "indicators": SimpleLazyObject(lambda: indicator_selectors.public_panel(actielijn=obj)),
             "public_cache": public_cache.for_request(request),
         },
     )

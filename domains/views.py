@@ -11,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 
 from domains import selectors
 from domains.models import Body, Domain, Focusbuurt
+from monitoring import indicators as indicator_selectors
 from samennw import public_cache
 from samennw.rights import CanMap, can
 
@@ -26,6 +27,7 @@ def domain(request, slug: str):
         {
             "domain": obj,
             "page": SimpleLazyObject(lambda: selectors.domain_page(obj)),
+            "indicators": SimpleLazyObject(lambda: indicator_selectors.public_panel(domain=obj)),
             "public_cache": public_cache.for_request(request),
         },
     )

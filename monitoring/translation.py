@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from monitoring.models import Verhaal, VerhaalPersoon
+from monitoring.models import Edition, EditionStory, Indicator, Verhaal, VerhaalPersoon
 
 STORY_FIELDS = ("title", "summary", "body", "image_alt")
 
@@ -18,3 +18,18 @@ class HistoricalVerhaalTR(TranslationOptions):
 @register(VerhaalPersoon)
 class VerhaalPersoonTR(TranslationOptions):
     fields = ("role",)
+
+
+@register(Indicator)
+class IndicatorTR(TranslationOptions):
+    fields = ("name", "definition", "unit_label", "target_note")
+
+
+@register(Edition)
+class EditionTR(TranslationOptions):
+    fields = ("title", "voorwoord", "voorwoord_author_role", "introduction", "money_text", "colofon")
+
+
+@register(EditionStory)
+class EditionStoryTR(TranslationOptions):
+    fields = ("title_choice",)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from monitoring import views
+from monitoring import views, views_indicators, views_jaarbeeld
 
 app_name = "monitoring"
 urlpatterns = [
@@ -15,4 +15,17 @@ urlpatterns = [
     path(_("doe-mee/"), views.doe_mee, name="doe_mee"),
     path(_("doe-mee/berichten/"), views.contact_messages, name="contact_messages"),
     path(_("jaarbeeld/"), views.jaarbeeld, name="jaarbeeld"),
+    path(_("indicatoren/"), views_indicators.dashboard, name="indicators"),
+    path(_("indicatoren/nieuw/"), views_indicators.indicator_create, name="indicator_create"),
+    path(_("indicatoren/importeren/"), views_indicators.import_measurements, name="indicator_import"),
+    path(_("indicatoren/importeren/bevestigen/"), views_indicators.import_confirm, name="indicator_import_confirm"),
+    path(_("indicatoren/export/"), views_indicators.export_measurements, name="indicator_export"),
+    path(_("indicatoren/<slug:slug>/"), views_indicators.indicator_detail, name="indicator"),
+    path(_("indicatoren/<slug:slug>/bewerken/"), views_indicators.indicator_edit, name="indicator_edit"),
+    path(_("indicatoren/<slug:slug>/meting/"), views_indicators.measurement_add, name="measurement_add"),
+    path(_("jaarbeeld/edities/"), views_jaarbeeld.edition_list, name="editions"),
+    path(_("jaarbeeld/edities/<int:year>/"), views_jaarbeeld.edition_edit, name="edition"),
+    path(_("jaarbeeld/edities/<int:year>/verhalen/"), views_jaarbeeld.edition_stories, name="edition_stories"),
+    path(_("jaarbeeld/edities/<int:year>/blokken/<slug:kind>/"), views_jaarbeeld.edition_block, name="edition_block"),
+    path(_("jaarbeeld/edities/<int:year>/voorbeeld/"), views_jaarbeeld.edition_preview, name="edition_preview"),
 ]

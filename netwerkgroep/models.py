@@ -408,3 +408,38 @@ class CaseStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body.name} {self.month:%m-%Y} {self.bouwsteen or '-'}"
+
+
+class YearlyFigures(models.Model):
+    """A netwerkgroep's suppressed counts of one year, as they may leave the group (DECISIONS 17).
+
+    Written by ``netwerkgroep.views_figures.generate_figures`` from ``netwerkgroep.stats`` (cells under 5 are
+    "<5", with secondary suppression); only the text of the suppressed figures is stored, never a raw count.
+    The regisseur signs them off; regenerating clears the sign-off. The jaarbeeld reads only signed-off rows
+    of the Nieuw-West group (DECISIONS 14) and never the case tables.
+    """
+
+    body = models.ForeignKey(Body, verbose_name=_("netwerkgroep"), on_delete=models.PROTECT, related_name="yearly_figures")
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    figures = models.JSONField(_("cijfers (na onderdrukking)"), default=dict)
+    generated_at = models.DateTimeField(_("berekend op"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("berekend door"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("vrijgegeven door"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(_("vrijgegeven op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jaarcijfers netwerkgroep")
+        verbose_name_plural = _("jaarcijfers netwerkgroepen")
+        ordering = ["body", "-year"]
+        constraints = [models.UniqueConstraint(fields=["body", "year"], name="ng_yearly_figures_once")]
+
+    def __str__(self) -> str:
+        return f"{self.body.name} {self.year}"
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None

@@ -291,6 +291,7 @@ ng_inbrenger = Predicate("case-inbrenger", _ng_inbrenger)
 ng_owner_org = Predicate("agreement-owner-organisation", _ng_owner_org)
 case_open = Predicate("case-open", _case_open)
 agreement_proposed = Predicate("agreement-proposed", _agreement_proposed)
+indicator_is_public = Predicate("indicator-is-public", lambda user, indicator: bool(getattr(indicator, "is_public", False)))
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -370,6 +371,23 @@ RULES: dict[str, tuple[Predicate, Any]] = {
         is_programmateam,
         _("Alleen het programmateam leest de berichten van het Doe mee-formulier."),
     ),
+    # --- jaarbeeld editions (issue 7, item 2; DECISIONS 15-17) ---
+    "monitoring.edit_jaarbeeld": (is_programmateam, _("Alleen het programmateam stelt een jaarbeeld samen.")),
+    "monitoring.approve_jaarbeeld_block": (
+        is_programmateam,
+        _("Alleen het programmateam zet een gegenereerd blok in het jaarbeeld aan en keurt het goed."),
+    ),
+    # --- indicators and measurements (issue 7 item 1) ---
+    "monitoring.view_indicator_dashboard": (
+        is_programmateam,
+        _("Het monitoringsoverzicht met alle indicatoren is voor het programmateam."),
+    ),
+    "monitoring.view_indicator": (
+        indicator_is_public | is_programmateam,
+        _("Deze indicator is niet openbaar."),
+    ),
+    "monitoring.manage_indicators": (is_programmateam, _("Alleen het programmateam beheert indicatoren en metingen.")),
+    "monitoring.import_measurements": (is_programmateam, _("Alleen het programmateam importeert metingen.")),
     # --- funding proposals and the alliance board (issue 5) ---
     "financiering.view_public_summary": (
         proposal_granted,
@@ -491,6 +509,10 @@ RULES: dict[str, tuple[Predicate, Any]] = {
     "netwerkgroep.view_stats": (
         ng_regisseur | has_role(Role.PROGRAMMATEAM, Role.PRIVACY),
         _("De tellingen van een netwerkgroep zijn voor haar regisseur, het programmateam en de privacyfunctionaris."),
+    ),
+    # The yearly figures leave the group for the jaarbeeld only after the regisseur signed them off (DECISIONS 17).
+    "netwerkgroep.sign_off_figures": (
+        ng_regisseur, _("Alleen de netwerkregisseur berekent de jaarcijfers van de eigen netwerkgroep en geeft ze vrij."),
     ),
 }
 

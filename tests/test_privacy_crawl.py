@@ -62,6 +62,19 @@ NOT_PUBLIC = {
     "financiering:fund_edit": "login required (funding process)",
     "financiering:fund_year": "login required (funding process)",
     "financiering:fund_guardian": "login required (funding process)",
+    "monitoring:edition": "login required (programme team)",
+    "monitoring:edition_block": "login required (programme team)",
+    "monitoring:edition_preview": "login required (programme team)",
+    "monitoring:edition_stories": "login required (programme team)",
+    "monitoring:editions": "login required (programme team)",
+    "monitoring:indicator_create": "login required (programme team)",
+    "monitoring:indicator_edit": "login required (programme team)",
+    "monitoring:indicator_export": "login required (programme team)",
+    "monitoring:indicator_import": "login required (programme team)",
+    "monitoring:indicator_import_confirm": "login required (programme team)",
+    "monitoring:indicators": "login required (programme team)",
+    "monitoring:measurement_add": "login required (programme team)",
+    "netwerkgroep:figures": "login required with a second factor (regisseur)",
     "otp_setup": "login required (two-step verification)",
     "otp_verify": "login required (two-step verification)",
     "netwerkgroep:groups": "login required with a second factor (netwerkgroep case data)",
@@ -273,6 +286,16 @@ def _load_sensitive_data() -> dict:
     fin.Transition.objects.update(reason=marker("overgang"))
     fin.Meeting.objects.update(minutes_note=marker("notulen"))
     notes["funding"] = f"{fin.Proposal.objects.count()} voorstellen"
+
+    # Indicators: the documents' public ones, and a non-public one with markers that must never show.
+    from monitoring.indicator_fixtures import load_indicators
+    from monitoring.models import Indicator
+
+    load_indicators()
+    assert Indicator.objects.filter(is_public=True).exists()
+    Indicator.objects.create(
+        slug="crawl-intern", domain=domain, name=marker("indicatornaam"), definition=marker("definitie"), is_public=False,
+    )
 
     audit.record("crawl.test", actor=team_user, note=marker("audit"))
     audit.record("crawl.test.anon", target=published, detail=marker("audit doel"))

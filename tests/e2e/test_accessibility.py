@@ -359,13 +359,19 @@ def netwerkgroep_server(demo_server, django_db_blocker):
             regisseur = get_user_model().objects.get(username="regisseur")
             seats = Seat.objects.active(meeting.date).filter(body=body).values_list("pk", flat=True)
             services.start_meeting(by=regisseur, meeting=meeting, present_seats=list(seats))
+        # Sessions are made here, committed, because the live server reads them over its own database
+        # connection: on PostgreSQL it cannot see rows written inside a test's transaction.
+        NG_SESSIONS.clear()
+        for username in {u for _n, u, _v, _b in NG_PAGES} | {"informeel"}:
+            for verified in (True, False):
+                NG_SESSIONS[(username, verified)] = _make_session(username, verified=verified)
     return demo_server
 
 
-def _ng_session(page, server: str, username: str, *, verified: bool = True) -> None:
-    """Log ``username`` in by session cookie, with the second factor passed unless ``verified`` is false (the
-    code pages themselves are walked in tests/e2e/test_netwerkgroep.py)."""
-    from django.conf import settings
+NG_SESSIONS: dict[tuple[str, bool], str] = {}
+
+
+def _make_session(username: str, *, verified: bool) -> str:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -374,11 +380,21 @@ def _ng_session(page, server: str, username: str, *, verified: bool = True) -> N
     user = get_user_model().objects.get(username=username)
     client = Client()
     client.force_login(user)
-    if verified:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if verified and device is not None:
         session = client.session
-        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key, "url": server}])
+    return client.session.session_key
+
+
+def _ng_session(page, server: str, username: str, *, verified: bool = True) -> None:
+    """Log ``username`` in by a session cookie made (and committed) by ``netwerkgroep_server``, with the second
+    factor passed unless ``verified`` is false (the code pages are walked in tests/e2e/test_netwerkgroep.py)."""
+    from django.conf import settings
+
+    key = NG_SESSIONS[(username, verified)]
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": server}])
 
 
 def _ng_ids() -> dict:

@@ -74,6 +74,14 @@ EXPECTED = [
     ("monitoring.publish_story", None, PT),
     ("monitoring.sign_off_hgkm_story", None, {"regisseur", "regisseur_zo"}),
     ("monitoring.view_contact_messages", None, PT),
+    # indicators (issue 7 item 1): "ind_public" a public indicator, "ind_hidden" one that is not public
+    ("monitoring.view_indicator_dashboard", None, PT),
+    ("monitoring.view_indicator", "ind_public", ALL),
+    ("monitoring.view_indicator", "ind_hidden", PT),
+    ("monitoring.manage_indicators", None, PT),
+    ("monitoring.import_measurements", None, PT),
+    ("monitoring.edit_jaarbeeld", None, PT),
+    ("monitoring.approve_jaarbeeld_block", None, PT),
     # funding (issue 5, DECISIONS 5-7). Objects: "concept" is the Veiligheid team's proposal written by otlid;
     # "submitted" the same once submitted; "advies" the same in advice with regisseur as reviewer; "granted"
     # the same after the board granted it; "fund" is guarded by fondsbeheerder, "fund_other" by nobody;
@@ -168,6 +176,8 @@ EXPECTED = [
     ("netwerkgroep.view_stats", "ng_nw", {"regisseur", "programmateam", "privacy"}),
     ("netwerkgroep.view_stats", "ng_zo", ZO | {"programmateam", "privacy"}),
     ("netwerkgroep.view_stats", None, {"programmateam", "privacy"}),
+    ("netwerkgroep.sign_off_figures", "ng_nw", {"regisseur"}),
+    ("netwerkgroep.sign_off_figures", "ng_zo", ZO),
 ]
 
 EXPECTED_ROLES = {
@@ -225,7 +235,8 @@ def _funding_object(key, request, people):
 
 FUNDING_KEYS = ("concept", "submitted", "advies", "granted", "fund", "fund_other", "meeting")
 NG_KEYS = ("case_inf", "case_form", "case_closed", "case_zo", "agr_nisa", "agr_vt")
-PLAIN_ROWS = [row for row in EXPECTED if row[1] not in FUNDING_KEYS + NG_KEYS]
+IND_KEYS = ("ind_public", "ind_hidden")
+PLAIN_ROWS = [row for row in EXPECTED if row[1] not in FUNDING_KEYS + NG_KEYS + IND_KEYS]
 
 
 def _assert_row(people, action, obj, allowed):
@@ -247,6 +258,21 @@ def test_role_by_right(people, ab_voorzitter, structure, card, other_card, actio
         card.refresh_from_db()
     objects = {**structure["bodies"], "card": card, "published": card, "other": other_card}
     _assert_row(people, action, objects[obj_key] if obj_key else None, allowed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("obj_key", IND_KEYS)
+def test_role_by_indicator_right(people, ab_voorzitter, structure, obj_key):
+    from monitoring import indicators
+
+    people = {**people, "abvoorzitter": ab_voorzitter}
+    indicator = indicators.create_indicator(
+        by=people["programmateam"], slug=obj_key.replace("_", "-"), domain=structure["domain"], name="Indicator",
+        is_public=obj_key == "ind_public",
+    )
+    for action, key, allowed in EXPECTED:
+        if key == obj_key:
+            _assert_row(people, action, indicator, allowed)
 
 
 @pytest.mark.django_db

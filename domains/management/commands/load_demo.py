@@ -12,6 +12,7 @@ from actielijnen.fixtures_loader import load_actielijnen
 from domains.fixtures_loader import DEFAULT_DIRECTORY, PASSWORD_ENV, FixtureError, load_fixtures
 from financiering.fixtures_loader import load_financiering
 from monitoring.fixtures_loader import load_verhalen
+from monitoring.indicator_fixtures import load_indicators
 from netwerkgroep.fixtures_loader import load_netwerkgroep
 
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 result = load_fixtures(directory=dir, with_users=not no_users)
                 cards = load_actielijnen(directory=dir, with_users=not no_users)
                 stories = load_verhalen(directory=dir)
+                indicators = load_indicators(directory=dir)
                 money = load_financiering(directory=dir, with_users=not no_users)
                 tables = load_netwerkgroep(directory=dir, with_users=not no_users)
         except FixtureError as exc:
@@ -48,6 +50,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Actielijnen: {line}")
         for line in stories.lines():
             self.stdout.write(f"Verhalen: {line}")
+        for line in indicators.lines():
+            self.stdout.write(f"Indicatoren: {line}")
         for line in money.lines():
             self.stdout.write(f"Financiering: {line}")
         for line in tables.lines():
