@@ -26,8 +26,9 @@ from financiering.models import (
     Meeting,
     Proposal,
     ProposalLine,
+    dutch_amount,
 )
-from financiering.services import _euro, granted_for
+from financiering.services import granted_for
 
 
 class FundYearForm(forms.ModelForm):
@@ -43,7 +44,7 @@ class FundYearForm(forms.ModelForm):
             if available < granted:
                 raise forms.ValidationError(
                     _("Er is in %(year)s al € %(granted)s toegekend uit dit fonds; het budget kan niet lager.")
-                    % {"year": year, "granted": _euro(granted)}
+                    % {"year": year, "granted": dutch_amount(granted)}
                 )
         return cleaned
 

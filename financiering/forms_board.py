@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from financiering.models import Attendance, Decision, Proposal
+from financiering.models import Attendance, Decision, Proposal, dutch_amount
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -158,7 +158,7 @@ class DecisionForm(forms.Form):
             self.amount_names.append(name)
             self.fields[name] = forms.DecimalField(
                 label=_("%(fund)s %(year)s: toegekend bedrag (€)") % {"fund": line.fund.name, "year": line.year},
-                help_text=_("Gevraagd: € %(amount)s. Een lager bedrag mag.") % {"amount": _euro(line.amount)},
+                help_text=_("Gevraagd: € %(amount)s. Een lager bedrag mag.") % {"amount": dutch_amount(line.amount)},
                 initial=line.amount,
                 required=False,
                 max_digits=12,
@@ -208,7 +208,3 @@ class AdoptForm(forms.Form):
         required=False,
         max_length=5000,
     )
-
-
-def _euro(amount: Decimal) -> str:
-    return f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")

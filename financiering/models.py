@@ -32,6 +32,11 @@ MAX_AMOUNT = Decimal("100000000")
 amount_validators = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
 
 
+def dutch_amount(amount: Decimal) -> str:
+    """``40000`` → ``40.000,00``: thousands with dots, cents after a comma (how Dutch readers write money)."""
+    return f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
 def money(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
 

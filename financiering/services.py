@@ -47,6 +47,7 @@ from financiering.models import (
     ReviewScore,
     State,
     Transition,
+    dutch_amount,
 )
 from samennw import audit, public_cache, rights
 from samennw.documents import check_document
@@ -77,10 +78,6 @@ class ConcurrentEdit(ValidationError):
             code="concurrent_edit",
         )
 
-
-def _deny(user, action: str, obj=None) -> None:
-    if not rights.can(user, action, obj):
-        raise PermissionDenied(rights.why_not(user, action, obj))
 
 
 def _lock(proposal: Proposal) -> Proposal:
@@ -127,7 +124,7 @@ def set_fund_year(*, by, fund: Fund, year: int, available: Decimal, note: str = 
     if available < granted:
         raise ValidationError(
             {"available": _("Er is in %(year)s al € %(granted)s toegekend uit dit fonds; het budget kan niet lager.")
-             % {"year": year, "granted": _euro(granted)}}
+             % {"year": year, "granted": dutch_amount(granted)}}
         )
     fund_year.available = available
     fund_year.note = note
@@ -165,10 +162,6 @@ def remaining_for(fund: Fund, year: int, *, exclude: Proposal | None = None) -> 
     return available - granted_for(fund, year, exclude=exclude)
 
 
-def _euro(amount: Decimal) -> str:
-    return f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-
-
 def budget_shortfalls(lines: Iterable[tuple[Fund, int, Decimal]], *, exclude: Proposal | None = None) -> list[dict]:
     """Each (fund, year) where the amounts would take the fund below zero, with how much."""
     totals: dict[tuple[int, int], Decimal] = {}
@@ -194,7 +187,7 @@ def _record_overrides(*, by, proposal: Proposal, shortfalls: list[dict], reason:
             {"over_budget_reason": _(
                 "%(fund)s heeft in %(year)s nog € %(remaining)s; er wordt € %(amount)s gevraagd. Geef een reden om "
                 "toch boven het budget te gaan, of verlaag het bedrag."
-            ) % {"fund": first["fund"].name, "year": first["year"], "remaining": _euro(first["remaining"]), "amount": _euro(first["amount"])}}
+            ) % {"fund": first["fund"].name, "year": first["year"], "remaining": dutch_amount(first["remaining"]), "amount": dutch_amount(first["amount"])}}
         )
     for item in shortfalls:
         fund_year, _created = FundYear.objects.get_or_create(fund=item["fund"], year=item["year"], defaults={"available": ZERO})
@@ -209,7 +202,7 @@ def _record_overrides(*, by, proposal: Proposal, shortfalls: list[dict], reason:
 @transaction.atomic
 def create_proposal(*, by, body: Body, title: str, purpose: str = "", actielijnen: Iterable = (), **fields: Any) -> Proposal:
     """A team starts a proposal for its domain; it stays a concept until the team submits it."""
-    _deny(by, "financiering.create_proposal")
+    rights.require(by, "financiering.create_proposal")
     if body.kind not in (Body.Kind.OPGAVETEAM, Body.Kind.WERKGROEP) or body.domain_id is None:
         raise ValidationError({"body": _("Voorstellen komen van een opgaveteam of werkgroep van een domein.")})
     if not rights.is_programmateam(by) and not rights.seat_in_body(by, body):
@@ -231,7 +224,7 @@ def create_proposal(*, by, body: Body, title: str, purpose: str = "", actielijne
 def update_proposal(*, by, proposal: Proposal, version: int, changes: dict[str, Any]) -> Proposal:
     """Save the text and links of a proposal while it can be edited; refuse a stale version."""
     locked = _lock(proposal)
-    _deny(by, "financiering.edit_proposal", locked)
+    rights.require(by, "financiering.edit_proposal", locked)
     if locked.version != version:
         raise ConcurrentEdit(locked)
     m2m = {name: changes.pop(name) for name in ("actielijnen", "opbrengsten") if name in changes}
@@ -289,7 +282,7 @@ def _validate_lines(lines: list[dict]) -> list[tuple[Fund, int, Decimal]]:
             errors.setdefault("lines", []).append(_("%(where)s: het bedrag moet groter zijn dan nul.") % {"where": where})
         elif amount > MAX_AMOUNT:
             errors.setdefault("lines", []).append(
-                _("%(where)s: € %(amount)s is meer dan honderd miljoen; controleer het bedrag.") % {"where": where, "amount": _euro(amount)}
+                _("%(where)s: € %(amount)s is meer dan honderd miljoen; controleer het bedrag.") % {"where": where, "amount": dutch_amount(amount)}
             )
         elif amount != amount.quantize(Decimal("0.01")):
             errors.setdefault("lines", []).append(_("%(where)s: gebruik hooguit twee decimalen.") % {"where": where})
@@ -309,7 +302,7 @@ def _validate_lines(lines: list[dict]) -> list[tuple[Fund, int, Decimal]]:
 def set_lines(*, by, proposal: Proposal, lines: list[dict]) -> list[ProposalLine]:
     """Replace the amounts asked per fund and year (all or nothing)."""
     locked = _lock(proposal)
-    _deny(by, "financiering.edit_proposal", locked)
+    rights.require(by, "financiering.edit_proposal", locked)
     clean = _validate_lines(lines)
     locked.lines.all().delete()
     created = ProposalLine.objects.bulk_create(
@@ -325,7 +318,7 @@ def set_lines(*, by, proposal: Proposal, lines: list[dict]) -> list[ProposalLine
 def set_cofinancing(*, by, proposal: Proposal, rows: list[dict]) -> list[CoFinancing]:
     """Replace what partners contribute themselves, per partner, in cash or in kind."""
     locked = _lock(proposal)
-    _deny(by, "financiering.edit_proposal", locked)
+    rights.require(by, "financiering.edit_proposal", locked)
     errors = []
     objects = []
     for number, row in enumerate(rows, start=1):
@@ -353,7 +346,7 @@ def set_cofinancing(*, by, proposal: Proposal, rows: list[dict]) -> list[CoFinan
 def set_parties(*, by, proposal: Proposal, applicants: Iterable[Organisation], beneficiaries: Iterable[Organisation] = ()) -> None:
     """Which organisations carry the work and which benefit (used to suggest conflicts of interest)."""
     locked = _lock(proposal)
-    _deny(by, "financiering.edit_proposal", locked)
+    rights.require(by, "financiering.edit_proposal", locked)
     locked.parties.all().delete()
     Party.objects.bulk_create(
         [Party(proposal=locked, organisation=o, role=Party.Role.AANVRAGER) for o in set(applicants)]
@@ -369,11 +362,11 @@ def add_attachment(*, by, proposal: Proposal, file, kind: str = Attachment.Kind.
     """Attach a PDF, ODT or DOCX judged by its bytes (DECISIONS 23); stored under a random name."""
     locked = _lock(proposal)
     if kind == Attachment.Kind.VERANTWOORDING:
-        _deny(by, "financiering.report", locked)
+        rights.require(by, "financiering.report", locked)
         if locked.state != State.IN_UITVOERING:
             raise ValidationError(_("Een verantwoording hoort bij een voorstel in uitvoering."))
     else:
-        _deny(by, "financiering.edit_proposal", locked)
+        rights.require(by, "financiering.edit_proposal", locked)
     found = check_document(file)
     attachment = Attachment(
         proposal=locked,
@@ -393,7 +386,7 @@ def add_attachment(*, by, proposal: Proposal, file, kind: str = Attachment.Kind.
 @transaction.atomic
 def remove_attachment(*, by, attachment: Attachment) -> None:
     locked = _lock(attachment.proposal)
-    _deny(by, "financiering.edit_proposal", locked)
+    rights.require(by, "financiering.edit_proposal", locked)
     attachment.file.delete(save=False)
     audit.record("proposal.attachment_removed", actor=by, target=locked, attachment=attachment.pk)
     attachment.delete()
@@ -447,7 +440,7 @@ def submit(*, by, proposal: Proposal, version: int | None = None, over_budget_re
     locked = _lock(proposal)
     if locked.state not in EDITABLE_STATES:
         raise ValidationError(_("Dit voorstel is al ingediend (status: %(state)s).") % {"state": State(locked.state).label})
-    _deny(by, "financiering.submit", locked)
+    rights.require(by, "financiering.submit", locked)
     if version is not None and locked.version != version:
         raise ConcurrentEdit(locked)
     missing = missing_for_submit(locked)
@@ -518,7 +511,7 @@ def move(*, by, proposal: Proposal, to: str, reason: str = "") -> Proposal:
     edge = workflow.edge(locked.state, to)
     if edge is None or edge.by_decision or to in (State.INGEDIEND, State.GEAGENDEERD):
         raise _illegal_move(locked.state, to)
-    _deny(by, edge.action, locked)
+    rights.require(by, edge.action, locked)
     if to == State.ADVIES:
         check = current_checks(locked).get((Check.Kind.VOLLEDIG, None))
         if check is None or check.outcome != Check.Outcome.AKKOORD:
@@ -538,13 +531,13 @@ def record_check(*, by, proposal: Proposal, kind: str, outcome: str, note: str =
     if locked.state not in (State.IN_BEHANDELING, State.ADVIES):
         raise ValidationError(_("Toetsen horen bij een voorstel dat in behandeling of in advies is."))
     if kind == Check.Kind.VOLLEDIG:
-        _deny(by, "financiering.manage_process", locked)
+        rights.require(by, "financiering.manage_process", locked)
     elif kind == Check.Kind.TEAM:
-        _deny(by, "financiering.team_akkoord", locked)
+        rights.require(by, "financiering.team_akkoord", locked)
     elif kind == Check.Kind.FINANCIEEL:
         if fund is None or not locked.lines.filter(fund=fund).exists():
             raise ValidationError({"fund": _("Dit voorstel vraagt geen geld uit dit fonds.")})
-        _deny(by, "financiering.financial_check", fund)
+        rights.require(by, "financiering.financial_check", fund)
     else:
         raise ValidationError({"kind": _("Onbekende soort toets.")})
     if outcome not in Check.Outcome.values:
@@ -598,7 +591,7 @@ def _suggest_conflict(*, proposal: Proposal, user, context: str) -> Conflict | N
 @transaction.atomic
 def assign_reviewer(*, by, proposal: Proposal, reviewer) -> Review:
     locked = _lock(proposal)
-    _deny(by, "financiering.assign_reviewer", locked)
+    rights.require(by, "financiering.assign_reviewer", locked)
     if locked.state not in (State.IN_BEHANDELING, State.ADVIES):
         raise ValidationError(_("Adviseurs worden toegewezen als het voorstel in behandeling of in advies is."))
     if not reviewer.is_active:
@@ -621,7 +614,7 @@ def assign_reviewer(*, by, proposal: Proposal, reviewer) -> Review:
 @transaction.atomic
 def unassign_reviewer(*, by, review: Review) -> None:
     locked = _lock(review.proposal)
-    _deny(by, "financiering.assign_reviewer", locked)
+    rights.require(by, "financiering.assign_reviewer", locked)
     if review.is_submitted:
         raise ValidationError(_("Een gegeven advies blijft bewaard; de adviseur kan niet meer worden verwijderd."))
     remove_perm("financiering.review_proposal", review.reviewer, locked)
@@ -643,7 +636,7 @@ def submit_review(*, by, review: Review, recommendation: str, text: str, scores:
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.reviewer_id != by.pk:
         raise PermissionDenied(_("Dit advies is aan iemand anders toegewezen."))
-    _deny(by, "financiering.give_review", locked)
+    rights.require(by, "financiering.give_review", locked)
     if locked.state != State.ADVIES or review.round != locked.round:
         raise ValidationError(_("Advies geven kan alleen als het voorstel in de adviesfase is."))
     if review.is_submitted:
@@ -717,7 +710,7 @@ def review_summary(proposal: Proposal) -> dict:
 def declare_conflict(*, by, proposal: Proposal, context: str, grounds: str) -> Conflict:
     """Anyone reviewing or deciding may declare a conflict; it waits for the chair's or programme team's decision."""
     locked = _lock(proposal)
-    _deny(by, "financiering.declare_conflict", locked)
+    rights.require(by, "financiering.declare_conflict", locked)
     if context not in Conflict.Context.values:
         raise ValidationError({"context": _("Kies bij advies of bij het besluit.")})
     # A reviewer declares for the advice, a board member for the decision: neither can hold up the other's step.
@@ -746,12 +739,12 @@ def decide_conflict(*, by, conflict: Conflict, confirmed: bool, reason: str, mee
     """The programme team decides for reviewers, the board's chair for board members; always with a reason."""
     conflict = Conflict.objects.select_for_update().select_related("proposal").get(pk=conflict.pk)
     if conflict.context == Conflict.Context.REVIEW:
-        _deny(by, "financiering.decide_review_conflict", conflict.proposal)
+        rights.require(by, "financiering.decide_review_conflict", conflict.proposal)
     else:
         if meeting is None:
             item = conflict.proposal.agenda_items.select_related("meeting__body").order_by("-meeting__date").first()
             meeting = item.meeting if item else None
-        _deny(by, "financiering.decide_board_conflict", meeting)
+        rights.require(by, "financiering.decide_board_conflict", meeting)
         if not meeting.items.filter(proposal=conflict.proposal).exists():
             raise ValidationError(_("Dit voorstel staat niet op de agenda van deze vergadering."))
     if conflict.status != Conflict.Status.OPEN:
@@ -771,7 +764,7 @@ def decide_conflict(*, by, conflict: Conflict, confirmed: bool, reason: str, mee
 
 @transaction.atomic
 def create_meeting(*, by, body: Body, date: datetime.date, location: str = "") -> Meeting:
-    _deny(by, "financiering.manage_meeting")
+    rights.require(by, "financiering.manage_meeting")
     if body.kind != Body.Kind.ALLIANTIEBESTUUR:
         raise ValidationError({"body": _("Alleen het alliantiebestuur besluit over voorstellen.")})
     if Meeting.objects.filter(body=body, date=date).exists():
@@ -787,7 +780,7 @@ def create_meeting(*, by, body: Body, date: datetime.date, location: str = "") -
 
 @transaction.atomic
 def add_agenda_item(*, by, meeting: Meeting, title: str, note: str = "") -> AgendaItem:
-    _deny(by, "financiering.manage_meeting")
+    rights.require(by, "financiering.manage_meeting")
     if meeting.status in (Meeting.Status.GEHOUDEN, Meeting.Status.VASTGESTELD):
         raise ValidationError(_("De vergadering is al geweest."))
     if not title.strip():
@@ -801,7 +794,7 @@ def add_agenda_item(*, by, meeting: Meeting, title: str, note: str = "") -> Agen
 def put_on_agenda(*, by, proposal: Proposal, meeting: Meeting) -> AgendaItem:
     """Agendering needs every gate of DECISIONS 5; board members get a conflict suggestion where it applies."""
     locked = _lock(proposal)
-    _deny(by, "financiering.manage_process", locked)
+    rights.require(by, "financiering.manage_process", locked)
     if locked.state != State.ADVIES:
         raise ValidationError(_("Alleen een voorstel met advies kan worden geagendeerd."))
     if meeting.status in (Meeting.Status.GEHOUDEN, Meeting.Status.VASTGESTELD) or meeting.date < timezone.localdate():
@@ -819,7 +812,7 @@ def put_on_agenda(*, by, proposal: Proposal, meeting: Meeting) -> AgendaItem:
 @transaction.atomic
 def set_attendance(*, by, meeting: Meeting, presence: dict[int, str]) -> None:
     """Record who was there, per seat (seat id → aanwezig / afwezig / onbekend)."""
-    _deny(by, "financiering.record_decision", meeting)
+    rights.require(by, "financiering.record_decision", meeting)
     if meeting.status == Meeting.Status.VASTGESTELD:
         raise ValidationError(_("De besluitenlijst is vastgesteld; de aanwezigheid ligt vast."))
     rows = {a.seat_id: a for a in meeting.attendance.select_for_update()}
@@ -863,7 +856,7 @@ def quorum(meeting: Meeting, proposal: Proposal | None = None) -> dict:
 @transaction.atomic
 def send_agenda_pack(*, by, meeting: Meeting) -> Meeting:
     """The agenda pack is ready: board members are notified (once; a later change sends it again)."""
-    _deny(by, "financiering.manage_meeting")
+    rights.require(by, "financiering.manage_meeting")
     if meeting.status in (Meeting.Status.GEHOUDEN, Meeting.Status.VASTGESTELD):
         raise ValidationError(_("De vergadering is al geweest."))
     if not meeting.items.exists():
@@ -898,7 +891,7 @@ def record_decision(
     reason) or hold (with questions). Moves the proposal and keeps the budget from going below zero silently."""
     locked = _lock(proposal)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _deny(by, "financiering.record_decision", meeting)
+    rights.require(by, "financiering.record_decision", meeting)
     if not meeting.items.filter(proposal=locked).exists():
         raise ValidationError(_("Dit voorstel staat niet op de agenda van deze vergadering."))
     if locked.state != State.GEAGENDEERD:
@@ -956,7 +949,7 @@ def record_decision(
             elif amount > asked[key].amount:
                 errors.setdefault("lines", []).append(
                     _("Voor %(fund)s in %(year)s is € %(asked)s gevraagd; er kan niet meer worden toegekend.")
-                    % {"fund": line["fund"].name, "year": line["year"], "asked": _euro(asked[key].amount)}
+                    % {"fund": line["fund"].name, "year": line["year"], "asked": dutch_amount(asked[key].amount)}
                 )
             elif amount > ZERO:
                 granted.append((line["fund"], int(line["year"]), amount))
@@ -991,7 +984,7 @@ def record_decision(
 def adopt_minutes(*, by, meeting: Meeting, note: str = "") -> Meeting:
     """The besluitenlijst is adopted: from then on the decisions of this meeting are fixed."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _deny(by, "financiering.record_decision", meeting)
+    rights.require(by, "financiering.record_decision", meeting)
     if meeting.status == Meeting.Status.VASTGESTELD:
         raise ValidationError(_("De besluitenlijst is al vastgesteld."))
     if not meeting.decisions.exists():
@@ -1011,7 +1004,7 @@ def adopt_minutes(*, by, meeting: Meeting, note: str = "") -> Meeting:
 @transaction.atomic
 def start_execution(*, by, proposal: Proposal) -> Proposal:
     locked = _lock(proposal)
-    _deny(by, "financiering.report", locked)
+    rights.require(by, "financiering.report", locked)
     _move(proposal=locked, to=State.IN_UITVOERING, by=by)
     return locked
 
@@ -1019,7 +1012,7 @@ def start_execution(*, by, proposal: Proposal) -> Proposal:
 @transaction.atomic
 def save_final_report(*, by, proposal: Proposal, text: str) -> Proposal:
     locked = _lock(proposal)
-    _deny(by, "financiering.report", locked)
+    rights.require(by, "financiering.report", locked)
     if locked.state != State.IN_UITVOERING:
         raise ValidationError(_("De verantwoording hoort bij een voorstel in uitvoering."))
     if not text.strip():

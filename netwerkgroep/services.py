@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -51,10 +51,6 @@ OPEN_STATES = (
     Case.Status.WACHT, Case.Status.OVERGEDRAGEN,
 )
 
-
-def _deny(user, action: str, obj=None) -> None:
-    if not rights.can(user, action, obj):
-        raise PermissionDenied(rights.why_not(user, action, obj))
 
 
 def _on_commit(task, *args) -> None:
@@ -128,7 +124,7 @@ def bring_in(*, by, body: Body, consent: dict[str, Any], **fields: Any) -> Case:
     A spoed case notifies the regisseur at once with a link only (DECISIONS 11).
     """
     _netwerkgroep(body)
-    _deny(by, "netwerkgroep.bring_in", body)
+    rights.require(by, "netwerkgroep.bring_in", body)
     seat = seat_in(by, body)
     if seat.organisation_id is None:
         raise ValidationError(_("Je zetel in deze netwerkgroep hoort bij geen organisatie; vraag de regisseur dat vast te leggen."))
@@ -190,7 +186,7 @@ def _consent(*, by, case: Case, data: dict[str, Any], errors: dict) -> Consent:
 def record_consent(*, by, case: Case, consent: dict[str, Any]) -> Consent:
     """A new consent record (e.g. the scope changed); the earlier ones stay."""
     locked = _lock(case)
-    _deny(by, "netwerkgroep.record_consent", locked)
+    rights.require(by, "netwerkgroep.record_consent", locked)
     errors: dict = {}
     record = _consent(by=by, case=locked, data=consent or {}, errors=errors)
     if errors:
@@ -203,7 +199,7 @@ def record_consent(*, by, case: Case, consent: dict[str, Any]) -> Consent:
 @transaction.atomic
 def update_case(*, by, case: Case, version: int, changes: dict[str, Any]) -> Case:
     locked = _lock(case)
-    _deny(by, "netwerkgroep.edit_case", locked)
+    rights.require(by, "netwerkgroep.edit_case", locked)
     if locked.version != version:
         raise ValidationError(_("Iemand anders heeft deze casus intussen gewijzigd. Laad de pagina opnieuw."), code="concurrent_edit")
     unknown = set(changes) - set(CASE_FIELDS)
@@ -230,7 +226,7 @@ def update_case(*, by, case: Case, version: int, changes: dict[str, Any]) -> Cas
 def set_waiting(*, by, case: Case, waiting: bool) -> Case:
     """'Wacht op huishouden' keeps a case open without action (DECISIONS 10); the household sets the pace."""
     locked = _lock(case)
-    _deny(by, "netwerkgroep.edit_case", locked)
+    rights.require(by, "netwerkgroep.edit_case", locked)
     if waiting and locked.status == Case.Status.WACHT:
         raise ValidationError(_("Deze casus wacht al op het huishouden."))
     if not waiting and locked.status != Case.Status.WACHT:
@@ -248,7 +244,7 @@ def set_waiting(*, by, case: Case, waiting: bool) -> Case:
 @transaction.atomic
 def add_note(*, by, case: Case, text: str, visibility: str = Note.Visibility.TAFEL) -> Note:
     """A note with its visibility. Only formal partners and the regisseur write formal-level notes."""
-    _deny(by, "netwerkgroep.add_note", case)
+    rights.require(by, "netwerkgroep.add_note", case)
     if visibility not in Note.Visibility.values:
         raise ValidationError({"visibility": _("Kies wie deze notitie mag zien.")})
     if visibility == Note.Visibility.FORMEEL and side_of(by, case.body) != Seat.Side.FORMEEL:
@@ -290,7 +286,7 @@ def redact_note(*, by, note: Note, fragments: Iterable[str] = ()) -> Note:
     the note, not in a history table, not in the audit row (which records only that it happened).
     """
     note = Note.objects.select_for_update().select_related("case__body").get(pk=note.pk)
-    _deny(by, "netwerkgroep.redact", note.case)
+    rights.require(by, "netwerkgroep.redact", note.case)
     redacted = pii.redact(note.text, pii.find_personal_data(note.text))
     for fragment in (f.strip() for f in fragments):
         if fragment:
@@ -340,7 +336,7 @@ def ensure_meetings(*, today: datetime.date | None = None) -> int:
 @transaction.atomic
 def move_meeting(*, by, meeting: Meeting, date: datetime.date, reason: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _deny(by, "netwerkgroep.manage_meetings", meeting)
+    rights.require(by, "netwerkgroep.manage_meetings", meeting)
     if meeting.status != Meeting.Status.GEPLAND:
         raise ValidationError(_("Alleen een geplande bijeenkomst kan worden verplaatst."))
     if date < timezone.localdate():
@@ -357,7 +353,7 @@ def move_meeting(*, by, meeting: Meeting, date: datetime.date, reason: str) -> M
 @transaction.atomic
 def cancel_meeting(*, by, meeting: Meeting, reason: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _deny(by, "netwerkgroep.manage_meetings", meeting)
+    rights.require(by, "netwerkgroep.manage_meetings", meeting)
     if meeting.status != Meeting.Status.GEPLAND:
         raise ValidationError(_("Alleen een geplande bijeenkomst kan worden geannuleerd."))
     if not reason.strip():
@@ -413,7 +409,7 @@ def _agenda_open(meeting: Meeting) -> None:
 @transaction.atomic
 def build_agenda(*, by, meeting: Meeting) -> list[AgendaItem]:
     """Add every due case not yet on the agenda (items the regisseur removed stay removed)."""
-    _deny(by, "netwerkgroep.manage_agenda", meeting)
+    rights.require(by, "netwerkgroep.manage_agenda", meeting)
     _agenda_open(meeting)
     added = [item for case, kind in agenda_candidates(meeting) if (item := _add_item(meeting, case, kind))]
     audit.record("agenda.built", actor=by, target=meeting, added=[i.case.code for i in added])
@@ -422,7 +418,7 @@ def build_agenda(*, by, meeting: Meeting) -> list[AgendaItem]:
 
 @transaction.atomic
 def add_to_agenda(*, by, meeting: Meeting, case: Case) -> AgendaItem:
-    _deny(by, "netwerkgroep.manage_agenda", meeting)
+    rights.require(by, "netwerkgroep.manage_agenda", meeting)
     if case.body_id != meeting.body_id:
         raise ValidationError(_("Deze casus hoort bij een andere netwerkgroep."))
     _agenda_open(meeting)
@@ -441,7 +437,7 @@ def add_to_agenda(*, by, meeting: Meeting, case: Case) -> AgendaItem:
 
 @transaction.atomic
 def remove_from_agenda(*, by, item: AgendaItem) -> AgendaItem:
-    _deny(by, "netwerkgroep.manage_agenda", item.meeting)
+    rights.require(by, "netwerkgroep.manage_agenda", item.meeting)
     _agenda_open(item.meeting)
     if item.discussed:
         raise ValidationError(_("Een besproken punt blijft op de agenda."))
@@ -454,7 +450,7 @@ def remove_from_agenda(*, by, item: AgendaItem) -> AgendaItem:
 @transaction.atomic
 def reorder_agenda(*, by, meeting: Meeting, order: list[int]) -> None:
     """``order`` lists agenda item ids in the new order; every current item exactly once."""
-    _deny(by, "netwerkgroep.manage_agenda", meeting)
+    rights.require(by, "netwerkgroep.manage_agenda", meeting)
     _agenda_open(meeting)
     items = {i.pk: i for i in meeting.items.filter(removed_at__isnull=True)}
     if sorted(order) != sorted(items):
@@ -469,7 +465,7 @@ def reorder_agenda(*, by, meeting: Meeting, order: list[int]) -> None:
 def start_meeting(*, by, meeting: Meeting, present_seats: Iterable[int]) -> Meeting:
     """The regisseur opens the meeting; those present confirm the confidentiality statement (DECISIONS 13b)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _deny(by, "netwerkgroep.run_meeting", meeting)
+    rights.require(by, "netwerkgroep.run_meeting", meeting)
     if meeting.status not in (Meeting.Status.GEPLAND, Meeting.Status.BEZIG):
         raise ValidationError(_("Deze bijeenkomst is al gehouden of geannuleerd."))
     seats = {s.pk: s for s in Seat.objects.active(meeting.date).filter(body=meeting.body)}
@@ -490,7 +486,7 @@ def start_meeting(*, by, meeting: Meeting, present_seats: Iterable[int]) -> Meet
 @transaction.atomic
 def record_discussion(*, by, item: AgendaItem, summary: str, review_on: datetime.date | None = None) -> AgendaItem:
     item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item.pk)
-    _deny(by, "netwerkgroep.run_meeting", item.meeting)
+    rights.require(by, "netwerkgroep.run_meeting", item.meeting)
     if item.meeting.status != Meeting.Status.BEZIG:
         raise ValidationError(_("Open eerst de bijeenkomst."))
     if item.removed_at is not None:
@@ -515,7 +511,7 @@ def record_discussion(*, by, item: AgendaItem, summary: str, review_on: datetime
 @transaction.atomic
 def end_meeting(*, by, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _deny(by, "netwerkgroep.run_meeting", meeting)
+    rights.require(by, "netwerkgroep.run_meeting", meeting)
     if meeting.status != Meeting.Status.BEZIG:
         raise ValidationError(_("Deze bijeenkomst is niet geopend."))
     meeting.status = Meeting.Status.GEHOUDEN
@@ -533,7 +529,7 @@ def add_agreement(
 ) -> Agreement:
     """Who does what by when. An agreement for an informal partner waits for its acceptance (DECISIONS 12)."""
     locked = _lock(case)
-    _deny(by, "netwerkgroep.add_agreement", locked)
+    rights.require(by, "netwerkgroep.add_agreement", locked)
     errors: dict[str, list] = {}
     if owner_org is None:
         errors["owner_org"] = [_("Kies de organisatie die de afspraak uitvoert.")]
@@ -572,7 +568,7 @@ def accept_agreement(*, by, agreement: Agreement, accept: bool, reason: str = ""
     agreement = Agreement.objects.select_for_update().select_related("case__body").get(pk=agreement.pk)
     if agreement.status != Agreement.Status.VOORGESTELD:
         raise ValidationError(_("Over deze afspraak is al beslist."))
-    _deny(by, "netwerkgroep.accept_agreement", agreement)
+    rights.require(by, "netwerkgroep.accept_agreement", agreement)
     if not accept and not reason.strip():
         raise ValidationError({"reason": _("Zeg waarom je de afspraak niet aanneemt, zodat de tafel een ander kan vragen.")})
     agreement.status = Agreement.Status.OPEN if accept else Agreement.Status.AFGEWEZEN
@@ -590,7 +586,7 @@ def accept_agreement(*, by, agreement: Agreement, accept: bool, reason: str = ""
 @transaction.atomic
 def finish_agreement(*, by, agreement: Agreement, done: bool, outcome: str = "") -> Agreement:
     agreement = Agreement.objects.select_for_update().select_related("case__body").get(pk=agreement.pk)
-    _deny(by, "netwerkgroep.update_agreement", agreement)
+    rights.require(by, "netwerkgroep.update_agreement", agreement)
     if agreement.status != Agreement.Status.OPEN:
         raise ValidationError(_("Alleen een open afspraak kan worden afgerond."))
     if not done and not outcome.strip():
@@ -625,7 +621,7 @@ def load_per_organisation(body: Body) -> list[dict]:
 def transfer_case(*, by, case: Case, to: Organisation, reason: str) -> Case:
     """A formal partner takes over: the inbrenger stays linked, keeps table access, and is told (000:18)."""
     locked = _lock(case)
-    _deny(by, "netwerkgroep.transfer_case", locked)
+    rights.require(by, "netwerkgroep.transfer_case", locked)
     if to is None or to.kind != Organisation.Kind.FORMEEL:
         raise ValidationError({"to": _("Een casus wordt overgedragen aan een formele partner.")})
     if not Seat.objects.active().filter(body=locked.body, organisation=to).exists():
@@ -659,7 +655,7 @@ def transfer_case(*, by, case: Case, to: Organisation, reason: str) -> Case:
 def close_case(*, by, case: Case, reason: str, terugblik_on: datetime.date, lesson: str = "", new_route: bool = False) -> Case:
     """Close with a reason and a terugblik date (001:365; DECISIONS 13); the lesson survives the purge."""
     locked = _lock(case)
-    _deny(by, "netwerkgroep.close_case", locked)
+    rights.require(by, "netwerkgroep.close_case", locked)
     errors: dict[str, list] = {}
     if reason not in Case.CloseReason.values:
         errors["reason"] = [_("Kies waarom de casus wordt gesloten.")]
@@ -702,7 +698,7 @@ def purge_due(*, today: datetime.date | None = None):
 def hold_back(*, by, case: Case, reason: str) -> Case:
     """The regisseur keeps a case past its term once, with a reason (DECISIONS 13c)."""
     locked = _lock(case)
-    _deny(by, "netwerkgroep.manage_retention", locked)
+    rights.require(by, "netwerkgroep.manage_retention", locked)
     if locked.closed_on is None:
         raise ValidationError(_("Alleen een gesloten casus heeft een bewaartermijn."))
     if locked.hold_back_reason:

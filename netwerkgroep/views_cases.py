@@ -62,11 +62,6 @@ def _case(request, code: str, *, editing: bool = False) -> Case:
     return case
 
 
-def _require(request, action: str, obj) -> None:
-    if not rights.can(request.user, action, obj):
-        raise PermissionDenied(rights.why_not(request.user, action, obj))
-
-
 def _case_url(case: Case, anchor: str = "") -> str:
     url = reverse("netwerkgroep:case", kwargs={"code": case.code})
     return f"{url}#{anchor}" if anchor else url
@@ -163,7 +158,7 @@ def group(request, group: str):
 @require_http_methods(["GET", "POST"])
 def bring_in(request, group: str):
     body = _group_or_404(group)
-    _require(request, "netwerkgroep.bring_in", body)
+    rights.require(request.user, "netwerkgroep.bring_in", body)
     form = forms.BringInForm(request.POST or None)
     warnings: dict = {}
     if request.method == "POST" and form.is_valid():
@@ -234,7 +229,7 @@ def case(request, code: str):
 @require_http_methods(["GET", "POST"])
 def case_edit(request, code: str):
     case = _case(request, code, editing=True)
-    _require(request, "netwerkgroep.edit_case", case)
+    rights.require(request.user, "netwerkgroep.edit_case", case)
     initial = {**forms.CaseFields.initial_from(case), "version": case.version}
     form = forms.CaseEditForm(request.POST or None, initial=initial)
     warnings: dict = {}
@@ -262,7 +257,7 @@ def case_edit(request, code: str):
 @require_http_methods(["GET", "POST"])
 def consent(request, code: str):
     case = _case(request, code, editing=True)
-    _require(request, "netwerkgroep.record_consent", case)
+    rights.require(request.user, "netwerkgroep.record_consent", case)
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -282,7 +277,7 @@ def consent(request, code: str):
 @require_POST
 def note_add(request, code: str):
     case = _case(request, code)
-    _require(request, "netwerkgroep.add_note", case)
+    rights.require(request.user, "netwerkgroep.add_note", case)
     formal = services.side_of(request.user, case.body) == Seat.Side.FORMEEL
     form = forms.NoteForm(request.POST, formal=formal)
     if form.is_valid():
@@ -302,7 +297,7 @@ def note_add(request, code: str):
 @require_POST
 def note_redact(request, code: str, pk: int):
     case = _case(request, code)
-    _require(request, "netwerkgroep.redact", case)
+    rights.require(request.user, "netwerkgroep.redact", case)
     note = Note.objects.filter(case=case, pk=pk).first()
     if note is None:
         raise Http404
@@ -322,7 +317,7 @@ def note_redact(request, code: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def agreement_add(request, code: str):
     case = _case(request, code, editing=True)
-    _require(request, "netwerkgroep.add_agreement", case)
+    rights.require(request.user, "netwerkgroep.add_agreement", case)
     form = forms.AgreementForm(
         request.POST or None, organisations=selectors.organisations_at(case.body), members=selectors.members_of(case.body)
     )
@@ -356,7 +351,7 @@ def _agreement(request, pk: int) -> Agreement:
 @require_POST
 def agreement_accept(request, pk: int):
     agreement = _agreement(request, pk)
-    _require(request, "netwerkgroep.accept_agreement", agreement)
+    rights.require(request.user, "netwerkgroep.accept_agreement", agreement)
     form = forms.AcceptForm(request.POST, prefix=f"a{agreement.pk}")
     if form.is_valid():
         try:
@@ -378,7 +373,7 @@ def agreement_accept(request, pk: int):
 @require_POST
 def agreement_finish(request, pk: int):
     agreement = _agreement(request, pk)
-    _require(request, "netwerkgroep.update_agreement", agreement)
+    rights.require(request.user, "netwerkgroep.update_agreement", agreement)
     form = forms.FinishForm(request.POST, prefix=f"f{agreement.pk}")
     if form.is_valid():
         try:
@@ -410,7 +405,7 @@ def my_agreements(request):
 @require_POST
 def case_wait(request, code: str):
     case = _case(request, code, editing=True)
-    _require(request, "netwerkgroep.edit_case", case)
+    rights.require(request.user, "netwerkgroep.edit_case", case)
     services.set_waiting(by=request.user, case=case, waiting=request.POST.get("waiting") == "ja")
     _saved(request)
     return redirect(_case_url(case))
@@ -420,7 +415,7 @@ def case_wait(request, code: str):
 @require_http_methods(["GET", "POST"])
 def case_transfer(request, code: str):
     case = _case(request, code, editing=True)
-    _require(request, "netwerkgroep.transfer_case", case)
+    rights.require(request.user, "netwerkgroep.transfer_case", case)
     form = forms.TransferForm(request.POST or None, organisations=selectors.organisations_at(case.body, kind=Organisation.Kind.FORMEEL))
     if request.method == "POST" and form.is_valid():
         try:
@@ -441,7 +436,7 @@ def case_transfer(request, code: str):
 @require_http_methods(["GET", "POST"])
 def case_close(request, code: str):
     case = _case(request, code, editing=True)
-    _require(request, "netwerkgroep.close_case", case)
+    rights.require(request.user, "netwerkgroep.close_case", case)
     form = forms.CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -467,7 +462,7 @@ def case_close(request, code: str):
 @guarded
 def case_access_log(request, code: str):
     case = _case(request, code)
-    _require(request, "netwerkgroep.view_audit", case)
+    rights.require(request.user, "netwerkgroep.view_audit", case)
     page = Paginator(selectors.access_log(case), AUDIT_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(request, "netwerkgroep/access_log.html", {"case": case, "body": case.body, "page": page})
 
@@ -490,7 +485,7 @@ def _meeting_events(body: Body, *, code: str = ""):
 @guarded
 def audit_log(request, group: str):
     body = _group_or_404(group)
-    _require(request, "netwerkgroep.view_audit", body)
+    rights.require(request.user, "netwerkgroep.view_audit", body)
     code = request.GET.get("casus", "").strip()[:20]
     events = selectors.group_events(body, code=code) | _meeting_events(body, code=code)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("pagina"))

@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from financiering.models import dutch_amount
+
 register = template.Library()
 
 
@@ -18,5 +20,5 @@ def euro(value) -> str:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    text = f"{abs(amount):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    text = dutch_amount(abs(amount))
     return f"\u2212\u00a0€\u00a0{text}" if amount < 0 else f"€\u00a0{text}"
