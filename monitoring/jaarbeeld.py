@@ -226,10 +226,13 @@ def document_blocks(edition: Edition, *, preview: bool = True) -> list[tuple[Edi
 @transaction.atomic
 def create_edition(
     *, by, report_year: int, publication_year: int, period_start: datetime.date, period_end: datetime.date,
-    as_of: datetime.date, title: str,
+    as_of: datetime.date, title: str, system: bool = False,
 ) -> Edition:
-    """A new edition in "concept", with every generated block present and off (DECISIONS 15, 16)."""
-    _check(by, "monitoring.edit_jaarbeeld")
+    """A new edition in "concept", with every generated block present and off (DECISIONS 15, 16).
+
+    ``system``: the 15 January beat job drafts last year's edition without a person behind it."""
+    if not system:
+        _check(by, "monitoring.edit_jaarbeeld")
     if Edition.objects.filter(report_year=report_year).exists():
         raise ValidationError({"report_year": _("Er is al een jaarbeeld over dit jaar.")}, code="duplicate")
     edition = Edition(

@@ -27,4 +27,9 @@ app.conf.beat_schedule = {
     "netwerkgroep-retention": {"task": "netwerkgroep.tasks.retention", "schedule": crontab(hour=2, minute=0)},
     # Every morning at 07:45: owners of overdue agreements get one reminder (a link only).
     "netwerkgroep-overdue": {"task": "netwerkgroep.tasks.remind_overdue_agreements", "schedule": crontab(hour=7, minute=45)},
+    # Every 15 January at 06:00: a concept version of last year's jaarbeeld (created when missing).
+    "jaarbeeld-draft": {
+        "task": "monitoring.tasks.draft_past_year",
+        "schedule": crontab(month_of_year=1, day_of_month=15, hour=6, minute=0),
+    },
 }

@@ -12,7 +12,10 @@ without it and the PDF view answers with a clear message naming the missing pack
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import mimetypes
+import os
 import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -67,21 +70,40 @@ def static_file_for(url: str, *, base_url: str) -> Path:
     raise ValueError(f"refused (no such static file): {url[:200]}")
 
 
+def media_file_for(url: str, *, base_url: str, allowed: dict[str, Path]) -> Path | None:
+    """The uploaded file for ``url`` when the caller allowed exactly that path (e.g. the photos of the
+    jaarbeeld's stories); ``None`` otherwise. Media is never served by directory: an attachment of a
+    funding proposal lives under the same root and must stay out of every PDF."""
+    if not allowed:
+        return None
+    parts = urlsplit(url)
+    base = urlsplit(base_url)
+    if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        return None
+    path = allowed.get(unquote(parts.path))
+    if path is None:
+        return None
+    if not path.is_file():
+        raise ValueError(f"refused (missing media file): {url[:200]}")
+    return path
+
+
 def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
         """Serves the portal's static files from disk; raises ValueError for every other URL."""
 
-        def __init__(self, *, base_url: str):
+        def __init__(self, *, base_url: str, media: dict[str, Path] | None = None):
             super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
             self.base_url = base_url
+            self.media = media or {}
             self.refused: list[str] = []
             self.served: list[str] = []
 
         def fetch(self, url, headers=None):
             try:
-                path = static_file_for(url, base_url=self.base_url)
+                path = media_file_for(url, base_url=self.base_url, allowed=self.media) or static_file_for(url, base_url=self.base_url)
             except ValueError:
                 self.refused.append(url)
                 raise
@@ -92,10 +114,10 @@ def _fetcher_class():
     return StaticOnlyFetcher
 
 
-def static_only_fetcher(*, base_url: str):
-    """A WeasyPrint URL fetcher that only serves static files (see the module docstring)."""
+def static_only_fetcher(*, base_url: str, media: dict[str, Path] | None = None):
+    """A WeasyPrint URL fetcher that only serves static files and the listed media files (see the module docstring)."""
     try:
-        return _fetcher_class()(base_url=base_url)
+        return _fetcher_class()(base_url=base_url, media=media)
     except (ImportError, OSError) as exc:
         raise PdfUnavailable(MISSING_PACKAGES) from exc
 
@@ -108,6 +130,33 @@ def render_pdf(html: str, *, base_url: str, url_fetcher=None) -> bytes:
     except (ImportError, OSError) as exc:
         raise PdfUnavailable(MISSING_PACKAGES) from exc
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+
+
+def render_pdf_pages(
+    html: str, *, base_url: str, media: dict[str, Path] | None = None, source_date: datetime.date | None = None
+) -> tuple[bytes, int, list[str]]:
+    """The PDF of ``html``, its page count and the URLs the fetcher refused (a missing photo shows up there).
+
+    ``source_date`` makes the bytes reproducible: fontTools stamps every embedded font subset with "now"
+    unless ``SOURCE_DATE_EPOCH`` says otherwise, so the same HTML gave a different PDF each second.
+    """
+    fetcher = static_only_fetcher(base_url=base_url, media=media)
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise PdfUnavailable(MISSING_PACKAGES) from exc
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    if source_date is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(source_date.timetuple()))
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        return document.write_pdf(), len(document.pages), list(fetcher.refused)
+    finally:
+        if source_date is not None:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def pdf_response(request, template: str, context: dict, filename: str) -> HttpResponse:

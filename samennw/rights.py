@@ -292,6 +292,7 @@ ng_owner_org = Predicate("agreement-owner-organisation", _ng_owner_org)
 case_open = Predicate("case-open", _case_open)
 agreement_proposed = Predicate("agreement-proposed", _agreement_proposed)
 indicator_is_public = Predicate("indicator-is-public", lambda user, indicator: bool(getattr(indicator, "is_public", False)))
+build_is_published = Predicate("build-is-published", lambda user, build: getattr(build, "published_at", None) is not None)
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -376,6 +377,12 @@ RULES: dict[str, tuple[Predicate, Any]] = {
     "monitoring.approve_jaarbeeld_block": (
         is_programmateam,
         _("Alleen het programmateam zet een gegenereerd blok in het jaarbeeld aan en keurt het goed."),
+    ),
+    "monitoring.build_jaarbeeld": (is_programmateam, _("Alleen het programmateam bouwt een versie van het jaarbeeld.")),
+    "monitoring.publish_jaarbeeld": (is_programmateam, _("Alleen het programmateam publiceert een jaarbeeld.")),
+    "monitoring.view_jaarbeeld_build": (
+        build_is_published | is_programmateam,
+        _("Deze versie van het jaarbeeld is niet gepubliceerd."),
     ),
     # --- indicators and measurements (issue 7 item 1) ---
     "monitoring.view_indicator_dashboard": (

@@ -273,7 +273,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("SAMENNW_LOG_LEVEL", "INFO", help="Log level of the root logger.")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # fontTools (WeasyPrint font subsetting) logs every glyph at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Portal ---------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 readable; Django sees them all through this package."""
 
 from monitoring.models.indicators import Granularity, Indicator, Measurement
-from monitoring.models.jaarbeeld import Edition, EditionBlock, EditionStory
+from monitoring.models.jaarbeeld import Build, Edition, EditionBlock, EditionStory
 from monitoring.models.stories import ContactBericht, Verhaal, VerhaalPersoon
 
 __all__ = ["Granularity", "Indicator", "Measurement", "ContactBericht", "Verhaal", "VerhaalPersoon"]
-__all__ += ["Edition", "EditionBlock", "EditionStory"]
+__all__ += ["Build", "Edition", "EditionBlock", "EditionStory"]

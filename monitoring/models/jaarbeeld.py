@@ -42,7 +42,8 @@ class Edition(models.Model):
     # Optimistic locking: a save names the version it started from (two editors in two tabs).
     version = models.PositiveIntegerField(_("versie"), default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("aangemaakt door"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("aangemaakt door"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
@@ -122,3 +123,96 @@ class EditionBlock(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+
+def build_path(instance: Build, filename: str) -> str:
+    # A random part: the URL of an unpublished version cannot be guessed; files are served only by a view.
+    return f"jaarbeeld/{instance.edition.report_year}/{filename}"
+
+
+class Build(models.Model):
+    """One numbered version of an edition, built by a Celery job into an HTML file and a PDF (issue 7 item 3).
+
+    The row is the job's state: "wachtend" (queued), "bezig" (a worker holds it, with a heartbeat),
+    "klaar" (both files written and checked) or "mislukt" (with the reason). Only the last step sets
+    "klaar", in one transaction with the file names, so a killed worker leaves a build that is not
+    complete and can be built again. At most one build per edition is queued or running (a database
+    constraint, not only a check), and at most one version per language is the published one.
+    A draft ("concept", the 15 January beat job) shows every block with data, approved or not, marked
+    as concept; it can never be published.
+    """
+
+    class State(models.TextChoices):
+        WACHTEND = "wachtend", _("In de wachtrij")
+        BEZIG = "bezig", _("Bezig")
+        KLAAR = "klaar", _("Klaar")
+        MISLUKT = "mislukt", _("Mislukt")
+
+    ACTIVE = (State.WACHTEND, State.BEZIG)
+
+    edition = models.ForeignKey(Edition, verbose_name=_("editie"), on_delete=models.CASCADE, related_name="builds")
+    number = models.PositiveIntegerField(_("versie"))
+    language = models.CharField(_("taal"), max_length=2, choices=settings.LANGUAGES)
+    is_draft = models.BooleanField(_("concept"), default=False)
+    state = models.CharField(_("stand"), max_length=10, choices=State.choices, default=State.WACHTEND)
+    step = models.PositiveSmallIntegerField(_("stap"), default=0)
+    total_steps = models.PositiveSmallIntegerField(_("aantal stappen"), default=0)
+    step_label = models.CharField(_("bezig met"), max_length=200, blank=True)
+    log = models.JSONField(_("logboek"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gestart door"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("gestart op"), auto_now_add=True)
+    started_at = models.DateTimeField(_("begonnen"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    data_version = models.CharField(_("gegevensversie"), max_length=64, blank=True)
+    html_file = models.FileField(_("HTML"), upload_to=build_path, max_length=200, blank=True)
+    pdf_file = models.FileField(_("PDF"), upload_to=build_path, max_length=200, blank=True)
+    html_size = models.PositiveIntegerField(_("grootte HTML (bytes)"), null=True, blank=True)
+    pdf_size = models.PositiveIntegerField(_("grootte PDF (bytes)"), null=True, blank=True)
+    pdf_pages = models.PositiveSmallIntegerField(_("pagina's"), null=True, blank=True)
+    html_seconds = models.FloatField(_("tijd HTML (s)"), null=True, blank=True)
+    pdf_seconds = models.FloatField(_("tijd PDF (s)"), null=True, blank=True)
+    error = models.TextField(_("foutmelding"), blank=True)
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gepubliceerd door"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("versie van het jaarbeeld")
+        verbose_name_plural = _("versies van het jaarbeeld")
+        ordering = ["edition", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="build_number_once"),
+            models.UniqueConstraint(
+                fields=["edition"], condition=models.Q(state__in=["wachtend", "bezig"]), name="build_one_active_per_edition"
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "language"], condition=models.Q(published_at__isnull=False), name="build_one_published_per_language"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="klaar") | (~models.Q(html_file="") & ~models.Q(pdf_file="")),
+                name="build_complete_has_files",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(published_at__isnull=True) | (models.Q(state="klaar") & models.Q(is_draft=False)),
+                name="build_published_is_complete_final",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} · v{self.number} ({self.language})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.KLAAR:
+            return 100
+        return int(100 * self.step / self.total_steps) if self.total_steps else 0

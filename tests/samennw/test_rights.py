@@ -82,6 +82,11 @@ EXPECTED = [
     ("monitoring.import_measurements", None, PT),
     ("monitoring.edit_jaarbeeld", None, PT),
     ("monitoring.approve_jaarbeeld_block", None, PT),
+    ("monitoring.build_jaarbeeld", None, PT),
+    ("monitoring.publish_jaarbeeld", None, PT),
+    # jaarbeeld versions (issue 7 item 3): "build_published" the public version, "build_internal" an earlier one
+    ("monitoring.view_jaarbeeld_build", "build_published", ALL),
+    ("monitoring.view_jaarbeeld_build", "build_internal", PT),
     # funding (issue 5, DECISIONS 5-7). Objects: "concept" is the Veiligheid team's proposal written by otlid;
     # "submitted" the same once submitted; "advies" the same in advice with regisseur as reviewer; "granted"
     # the same after the board granted it; "fund" is guarded by fondsbeheerder, "fund_other" by nobody;
@@ -236,7 +241,8 @@ def _funding_object(key, request, people):
 FUNDING_KEYS = ("concept", "submitted", "advies", "granted", "fund", "fund_other", "meeting")
 NG_KEYS = ("case_inf", "case_form", "case_closed", "case_zo", "agr_nisa", "agr_vt")
 IND_KEYS = ("ind_public", "ind_hidden")
-PLAIN_ROWS = [row for row in EXPECTED if row[1] not in FUNDING_KEYS + NG_KEYS + IND_KEYS]
+BUILD_KEYS = ("build_published", "build_internal")
+PLAIN_ROWS = [row for row in EXPECTED if row[1] not in FUNDING_KEYS + NG_KEYS + IND_KEYS + BUILD_KEYS]
 
 
 def _assert_row(people, action, obj, allowed):
@@ -273,6 +279,22 @@ def test_role_by_indicator_right(people, ab_voorzitter, structure, obj_key):
     for action, key, allowed in EXPECTED:
         if key == obj_key:
             _assert_row(people, action, indicator, allowed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("obj_key", BUILD_KEYS)
+def test_role_by_jaarbeeld_build_right(people, ab_voorzitter, obj_key):
+    """A published version is for everyone; any other version only for the programme team."""
+    from django.utils import timezone
+
+    from monitoring.models import Build
+
+    people = {**people, "abvoorzitter": ab_voorzitter}
+    build = Build(number=1, language="nl", state=Build.State.KLAAR)
+    build.published_at = timezone.now() if obj_key == "build_published" else None
+    for action, key, allowed in EXPECTED:
+        if key == obj_key:
+            _assert_row(people, action, build, allowed)
 
 
 @pytest.mark.django_db
