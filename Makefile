@@ -5,6 +5,7 @@
 #   make lint    ruff + a check that no migration is missing
 #   make worker  Celery worker   (needs REDIS_URL)
 #   make beat    Celery beat     (needs REDIS_URL)
+#   make bench   every benchmark in one table -> var/bench/latest.md (BENCH_ARGS=--quick for a smoke run)
 #
 # Dependencies are installed into .venv from requirements.lock (every package pinned); a stamp file
 # skips the install until requirements.lock or pyproject.toml changes. Debian packages are installed
@@ -23,7 +24,7 @@ PYTEST_ARGS ?=
 # WeasyPrint (PDF reports) needs Pango and a font; translations need gettext's msgfmt (DECISIONS 26).
 RUN_DEBS := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 # Browser tests (marker e2e) drive Debian's chromium through Playwright; never `playwright install`.
-TEST_DEBS := $(RUN_DEBS) chromium
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 
 LOCAL_ENV := SAMENNW_DEBUG=true SAMENNW_HTTPS=false
 TEST_ENV := SAMENNW_EPHEMERAL_SECRET=true SAMENNW_HTTPS=false
@@ -31,7 +32,7 @@ TEST_ENV := SAMENNW_EPHEMERAL_SECRET=true SAMENNW_HTTPS=false
 # would wait for ever): tests run tasks in-process unless CELERY_TASK_ALWAYS_EAGER says otherwise.
 PYTEST_ENV := $(TEST_ENV) CELERY_TASK_ALWAYS_EAGER=$${CELERY_TASK_ALWAYS_EAGER:-true}
 
-.PHONY: help run test lint worker beat install debs-run debs-test messages
+.PHONY: help run test lint worker beat bench install debs-run debs-test messages
 
 help:
 	@echo "make run     start the portal on http://localhost:8000 with demo data"
@@ -39,6 +40,7 @@ help:
 	@echo "make lint    ruff check + makemigrations --check"
 	@echo "make worker  Celery worker (set REDIS_URL)"
 	@echo "make beat    Celery beat (set REDIS_URL)"
+	@echo "make bench   every benchmark in one table, written to var/bench/latest.md (BENCH_ARGS=--quick: a smoke run)"
 
 # --- Python -----------------------------------------------------------------------------------
 $(BIN)/python:
@@ -96,6 +98,10 @@ run: $(STAMP) debs-run messages
 # pytest exits 5 when it collects nothing; make treats that as the failure it is.
 test: $(STAMP) debs-test messages
 	$(PYTEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Not in CI: it takes minutes and its figures depend on the machine (issue 8).
+bench: $(STAMP) debs-run
+	$(BIN)/python scripts/bench_all.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

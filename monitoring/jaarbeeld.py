@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
@@ -175,18 +174,10 @@ def actielijnen_data(edition: Edition) -> BlockData:
 
 
 def indicators_data(edition: Edition) -> BlockData:
-    """A hook for the indicators block: not available until ``monitoring.Indicator`` exists and has rows."""
-    try:
-        indicator = apps.get_model("monitoring", "Indicator")
-    except LookupError:
-        return BlockData(kind=EditionBlock.Kind.INDICATOREN, available=False, note=NOT_AVAILABLE)
-    count = indicator.objects.count()
-    if not count:
-        return BlockData(kind=EditionBlock.Kind.INDICATOREN, available=False, note=NOT_AVAILABLE)
-    return BlockData(
-        kind=EditionBlock.Kind.INDICATOREN, available=True, source=_("Indicatoren van de monitoring"), as_of=edition.as_of,
-        data={"count": count},
-    )
+    """Public indicators with their series in the period, change over the year and charts."""
+    from monitoring.jaarbeeld_indicators import indicators_block
+
+    return indicators_block(edition)
 
 
 BLOCK_DATA = {

@@ -406,8 +406,13 @@ def my_agreements(request):
 def case_wait(request, code: str):
     case = _case(request, code, editing=True)
     rights.require(request.user, "netwerkgroep.edit_case", case)
-    services.set_waiting(by=request.user, case=case, waiting=request.POST.get("waiting") == "ja")
-    _saved(request)
+    try:
+        services.set_waiting(by=request.user, case=case, waiting=request.POST.get("waiting") == "ja")
+    except ValidationError as exc:  # e.g. "not waiting" for a case that does not wait: say so, no 500
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        _saved(request)
     return redirect(_case_url(case))
 
 

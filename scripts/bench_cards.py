@@ -31,6 +31,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def _json_path() -> Path | None:
+    """``--json PATH`` (anywhere in the arguments): also write the figures there as rows for bench_all.py."""
+    if "--json" not in sys.argv:
+        return None
+    i = sys.argv.index("--json")
+    path = Path(sys.argv[i + 1])
+    del sys.argv[i : i + 2]
+    return path
+
+
+def _write_json(path: Path | None, rows: list[dict]) -> None:
+    if path is not None:
+        import json
+
+        path.write_text(json.dumps(rows, indent=1))
+
+
 def _setup() -> tempfile.TemporaryDirectory | None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samennw.settings")
     os.environ.setdefault("SAMENNW_EPHEMERAL_SECRET", "true")
@@ -117,6 +134,7 @@ def _seed(n: int):
 
 
 def main() -> None:
+    json_path = _json_path()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
     holder = _setup()
     from actielijnen import resources
@@ -189,6 +207,15 @@ def main() -> None:
         print(f"{label:<42} {seconds:>9.2f} {peak:>9.1f}")
     print(f"Writing through the services: {per_thousand_changed:.0f} s per 1,000 changed cards, "
           f"{per_thousand:.0f} s per 1,000 new cards.")
+    rows = []
+    for label, seconds, peak in results:
+        rows.append({"benchmark": "cards import/export", "size": f"{n} cards", "metric": label, "value": round(seconds, 2), "unit": "s"})
+        rows.append({"benchmark": "cards import/export", "size": f"{n} cards", "metric": f"{label} peak", "value": round(peak, 1), "unit": "MiB"})
+    rows.append({"benchmark": "cards import/export", "size": "per 1,000", "metric": "import changed, for real",
+                 "value": round(per_thousand_changed), "unit": "s"})
+    rows.append({"benchmark": "cards import/export", "size": "per 1,000", "metric": "import new, for real",
+                 "value": round(per_thousand), "unit": "s"})
+    _write_json(json_path, rows)
     if holder is not None:
         holder.cleanup()
 

@@ -21,7 +21,26 @@ sys.path.insert(0, str(ROOT))
 SIZES = (5, 20, 60)
 
 
+def _json_path() -> Path | None:
+    """``--json PATH`` (anywhere in the arguments): also write the figures there as rows for bench_all.py."""
+    if "--json" not in sys.argv:
+        return None
+    i = sys.argv.index("--json")
+    path = Path(sys.argv[i + 1])
+    del sys.argv[i : i + 2]
+    return path
+
+
+def _write_json(path: Path | None, rows: list[dict]) -> None:
+    if path is not None:
+        import json
+
+        path.write_text(json.dumps(rows, indent=1))
+
+
 def main() -> int:
+    json_path = _json_path()
+    rows: list[dict] = []
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samennw.settings")
     os.environ.setdefault("SAMENNW_EPHEMERAL_SECRET", "true")
     os.environ.setdefault("SAMENNW_HTTPS", "false")
@@ -101,6 +120,12 @@ def main() -> int:
             tracemalloc.stop()
             assert response.status_code == 200 and response.content.startswith(b"%PDF"), (url, response.status_code)
             print(f"{size:>9}  {label:<16}{seconds:>9.2f}{peak / 1024 / 1024:>10.1f}{len(response.content) / 1024:>8.0f}")
+            for metric, value, unit in (
+                ("seconds", round(seconds, 2), "s"), ("peak memory", round(peak / 1024 / 1024, 1), "MiB"),
+                ("size", round(len(response.content) / 1024), "KiB"),
+            ):
+                rows.append({"benchmark": "board PDF", "size": f"{size} proposals", "metric": f"{label} {metric}", "value": value, "unit": unit})
+    _write_json(json_path, rows)
     holder.cleanup()
     return 0
 

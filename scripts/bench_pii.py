@@ -29,6 +29,23 @@ CORPUS = ROOT / "tests" / "netwerkgroep" / "pii_corpus.json"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
+def _json_path() -> Path | None:
+    """``--json PATH`` (anywhere in the arguments): also write the figures there as rows for bench_all.py."""
+    if "--json" not in sys.argv:
+        return None
+    i = sys.argv.index("--json")
+    path = Path(sys.argv[i + 1])
+    del sys.argv[i : i + 2]
+    return path
+
+
+def _write_json(path: Path | None, rows: list[dict]) -> None:
+    if path is not None:
+        import json
+
+        path.write_text(json.dumps(rows, indent=1))
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samennw.settings")
     os.environ.setdefault("SAMENNW_EPHEMERAL_SECRET", "true")
@@ -53,6 +70,7 @@ def _text_of(parts: list[str], size: int) -> str:
 
 
 def main() -> None:
+    json_path = _json_path()
     _setup()
     from netwerkgroep import pii
 
@@ -89,6 +107,14 @@ def main() -> None:
     seconds = _best_of(lambda: [pii.find_personal_data(t) for _ in range(rounds) for t in texts])
     print(f"throughput: {len(texts) * rounds / seconds:,.0f} texts/s "
           f"(average {statistics.mean(len(t) for t in texts):.0f} characters)")
+    size = f"{len(without)}+{len(with_)} texts"
+    _write_json(json_path, [
+        {"benchmark": "PII guard", "size": size, "metric": "false-positive rate",
+         "value": round(100 * len(false_positives) / len(without), 1), "unit": "%"},
+        {"benchmark": "PII guard", "size": size, "metric": "recall", "value": round(100 * hits / expected, 1), "unit": "%"},
+        {"benchmark": "PII guard", "size": size, "metric": "name warnings on clean texts", "value": len(warned), "unit": "texts"},
+        {"benchmark": "PII guard", "size": size, "metric": "throughput", "value": round(len(texts) * rounds / seconds), "unit": "texts/s"},
+    ])
 
     for name, parts in (("clean", without), ("with personal data", texts)):
         text = _text_of(parts, 10_000)

@@ -374,6 +374,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and mode (default 10)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent connections (default 20)")
+    parser.add_argument("--json", type=Path, help="also write the figures as rows to this JSON file")
     args = parser.parse_args()
     if not (VENV_BIN / "gunicorn").exists():
         print(f"gunicorn not found in {VENV_BIN}: run `make install` first.", file=sys.stderr)
@@ -498,6 +499,21 @@ def main() -> int:
         table = "\n".join(lines)
         print("\n" + table)
         RESULTS.write_text(table + "\n")
+        if args.json:
+            import json
+
+            size = f"{args.clients} clients, {args.duration} s"
+            out = [
+                {"benchmark": "public pages", "size": size, "metric": f"{name} ({mode}) {key}", "value": round(r[key], 1),
+                 "unit": "req/s" if key == "rps" else "ms"}
+                for name, mode, r, _s in rows
+                for key in ("rps", "p50", "p99")
+            ]
+            out.append({"benchmark": "public pages", "size": size, "metric": "home (warm) / static HTML throughput",
+                        "value": round(home_warm["rps"] / static["rps"], 3), "unit": "ratio"})
+            out.append({"benchmark": "public pages", "size": size, "metric": "errors",
+                        "value": sum(r["errors"] for _n, _m, r, _s in rows), "unit": "requests"})
+            args.json.write_text(json.dumps(out, indent=1))
         print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
         return 0
     finally:
