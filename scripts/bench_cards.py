@@ -30,22 +30,8 @@ NEW_CARDS = 50
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _json_path() -> Path | None:
-    """``--json PATH`` (anywhere in the arguments): also write the figures there as rows for bench_all.py."""
-    if "--json" not in sys.argv:
-        return None
-    i = sys.argv.index("--json")
-    path = Path(sys.argv[i + 1])
-    del sys.argv[i : i + 2]
-    return path
-
-
-def _write_json(path: Path | None, rows: list[dict]) -> None:
-    if path is not None:
-        import json
-
-        path.write_text(json.dumps(rows, indent=1))
+from benchjson import json_path as json_arg  # noqa: E402
+from benchjson import write_json
 
 
 def _setup() -> tempfile.TemporaryDirectory | None:
@@ -134,7 +120,7 @@ def _seed(n: int):
 
 
 def main() -> None:
-    json_path = _json_path()
+    json_path = json_arg()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
     holder = _setup()
     from actielijnen import resources
@@ -215,7 +201,7 @@ def main() -> None:
                  "value": round(per_thousand_changed), "unit": "s"})
     rows.append({"benchmark": "cards import/export", "size": "per 1,000", "metric": "import new, for real",
                  "value": round(per_thousand), "unit": "s"})
-    _write_json(json_path, rows)
+    write_json(json_path, rows)
     if holder is not None:
         holder.cleanup()
 

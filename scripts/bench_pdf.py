@@ -18,28 +18,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchjson import json_path as json_arg  # noqa: E402
+from benchjson import write_json
+
 SIZES = (5, 20, 60)
 
 
-def _json_path() -> Path | None:
-    """``--json PATH`` (anywhere in the arguments): also write the figures there as rows for bench_all.py."""
-    if "--json" not in sys.argv:
-        return None
-    i = sys.argv.index("--json")
-    path = Path(sys.argv[i + 1])
-    del sys.argv[i : i + 2]
-    return path
-
-
-def _write_json(path: Path | None, rows: list[dict]) -> None:
-    if path is not None:
-        import json
-
-        path.write_text(json.dumps(rows, indent=1))
-
-
 def main() -> int:
-    json_path = _json_path()
+    json_path = json_arg()
     rows: list[dict] = []
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samennw.settings")
     os.environ.setdefault("SAMENNW_EPHEMERAL_SECRET", "true")
@@ -125,7 +112,7 @@ def main() -> int:
                 ("size", round(len(response.content) / 1024), "KiB"),
             ):
                 rows.append({"benchmark": "board PDF", "size": f"{size} proposals", "metric": f"{label} {metric}", "value": value, "unit": unit})
-    _write_json(json_path, rows)
+    write_json(json_path, rows)
     holder.cleanup()
     return 0
 

@@ -25,25 +25,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchjson import json_path as json_arg  # noqa: E402
+from benchjson import write_json
+
 CORPUS = ROOT / "tests" / "netwerkgroep" / "pii_corpus.json"
 SEEDS = ROOT.parent / "shared" / "seeds"
-
-
-def _json_path() -> Path | None:
-    """``--json PATH`` (anywhere in the arguments): also write the figures there as rows for bench_all.py."""
-    if "--json" not in sys.argv:
-        return None
-    i = sys.argv.index("--json")
-    path = Path(sys.argv[i + 1])
-    del sys.argv[i : i + 2]
-    return path
-
-
-def _write_json(path: Path | None, rows: list[dict]) -> None:
-    if path is not None:
-        import json
-
-        path.write_text(json.dumps(rows, indent=1))
 
 
 def _setup() -> None:
@@ -70,7 +57,7 @@ def _text_of(parts: list[str], size: int) -> str:
 
 
 def main() -> None:
-    json_path = _json_path()
+    json_path = json_arg()
     _setup()
     from netwerkgroep import pii
 
@@ -108,7 +95,7 @@ def main() -> None:
     print(f"throughput: {len(texts) * rounds / seconds:,.0f} texts/s "
           f"(average {statistics.mean(len(t) for t in texts):.0f} characters)")
     size = f"{len(without)}+{len(with_)} texts"
-    _write_json(json_path, [
+    write_json(json_path, [
         {"benchmark": "PII guard", "size": size, "metric": "false-positive rate",
          "value": round(100 * len(false_positives) / len(without), 1), "unit": "%"},
         {"benchmark": "PII guard", "size": size, "metric": "recall", "value": round(100 * hits / expected, 1), "unit": "%"},

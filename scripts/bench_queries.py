@@ -15,28 +15,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchjson import json_path as json_arg  # noqa: E402
+from benchjson import write_json
+
 SIZES = (10, 1_000)
 
 
-def _json_path() -> Path | None:
-    """``--json PATH`` (anywhere in the arguments): also write the figures there as rows for bench_all.py."""
-    if "--json" not in sys.argv:
-        return None
-    i = sys.argv.index("--json")
-    path = Path(sys.argv[i + 1])
-    del sys.argv[i : i + 2]
-    return path
-
-
-def _write_json(path: Path | None, rows: list[dict]) -> None:
-    if path is not None:
-        import json
-
-        path.write_text(json.dumps(rows, indent=1))
-
-
 def main() -> int:
-    json_path = _json_path()
+    json_path = json_arg()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samennw.settings")
     os.environ.setdefault("SAMENNW_EPHEMERAL_SECRET", "true")
     os.environ.setdefault("SAMENNW_HTTPS", "false")
@@ -108,7 +95,7 @@ def main() -> int:
         equal = len(set(counts)) == 1
         ok &= equal
         print(f"{name:<40}" + "".join(f"{c:>12}" for c in counts) + f"   {'yes' if equal else 'NO'}")
-    _write_json(json_path, [
+    write_json(json_path, [
         {"benchmark": "list-page queries", "size": f"{size} rows", "metric": name, "value": count, "unit": "queries"}
         for name, counts in results.items()
         for size, count in zip(SIZES, counts, strict=True)
