@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchjson import json_path as json_arg  # noqa: E402
-from benchjson import write_json
+from benchjson import write_json  # noqa: E402
 
 SIZES = (5, 20, 60)
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchjson import json_path as json_arg  # noqa: E402
-from benchjson import write_json
+from benchjson import write_json  # noqa: E402
 
 SIZES = (10, 1_000)
 
