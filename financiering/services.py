@@ -49,7 +49,7 @@ from financiering.models import (
     Transition,
     dutch_amount,
 )
-from samennw import audit, public_cache, rights
+from samennw import audit, public_cache, queue, rights
 from samennw.documents import check_document
 
 ZERO = Decimal("0")
@@ -90,7 +90,7 @@ def _touch(proposal: Proposal) -> None:
 
 
 def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    queue.enqueue_on_commit(task, *args)
 
 
 # --- funds and budgets ---------------------------------------------------------------------------

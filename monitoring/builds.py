@@ -54,7 +54,7 @@ from django.utils.translation import gettext_lazy
 
 from monitoring import jaarbeeld as editions
 from monitoring.models import Build, Edition, EditionBlock
-from samennw import audit, pdf, public_cache, rights
+from samennw import audit, pdf, public_cache, queue, rights
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ STEPS = (
 )
 STEP_LABELS = dict(STEPS)
 STALE_AFTER = datetime.timedelta(minutes=10)
+QUEUED_STALE_AFTER = datetime.timedelta(minutes=30)  # twice the broker's visibility timeout (settings)
 # Errors a retry may cure: the database or the broker was away for a moment.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 CSS_FILES = ("snw/jaarbeeld-print.css", "snw/jaarbeeld-indicators.css")
@@ -169,10 +170,13 @@ def worker_id() -> str:
 
 
 def is_stale(build: Build, *, now: datetime.datetime | None = None) -> bool:
-    """A running build whose worker is gone: no heartbeat for ``STALE_AFTER``, or its process on this host died."""
-    if build.state == Build.State.WACHTEND:
-        return False
+    """A running build whose worker is gone (no heartbeat for ``STALE_AFTER``, or its process on this host died),
+    or a queued one no worker took within ``QUEUED_STALE_AFTER``."""
     now = now or timezone.now()
+    if build.state == Build.State.WACHTEND:
+        # queued (or requeued after a transient error) and not taken again: the job was lost on the way,
+        # since the broker would have delivered it again after its visibility timeout of 15 minutes
+        return now - (build.heartbeat_at or build.requested_at) > QUEUED_STALE_AFTER
     if build.heartbeat_at is None or now - build.heartbeat_at > STALE_AFTER:
         return True
     host, _sep, pid = build.worker.rpartition(":")
@@ -196,6 +200,14 @@ def _abandon(build: Build, reason: str) -> None:
     build.finished_at = timezone.now()
     build.log = [*build.log, _event("abandoned", worker=build.worker)]
     build.save(update_fields=["state", "error", "finished_at", "log"])
+
+
+def _queue_down(build_id: int, error: Exception) -> None:
+    """The broker did not take the job: the version fails at once with a message, so it can be started again."""
+    fail(
+        build_id, reason=f"queue: {type(error).__name__}",
+        message=str(_("de wachtrij (Redis) was niet bereikbaar. Start de versie opnieuw als die weer werkt.")),
+    )
 
 
 def start_build(*, by, edition: Edition, language: str, draft: bool = False, system: bool = False) -> Build:
@@ -230,7 +242,7 @@ def start_build(*, by, edition: Edition, language: str, draft: bool = False, sys
                 total_steps=len(STEPS), log=[_event("queued", warnings=check.warnings)],
             )
             audit.record("jaarbeeld.build_started", actor=by, target=locked, number=number, language=language, draft=draft)
-            transaction.on_commit(lambda: tasks.build_jaarbeeld.delay(build.pk))
+            queue.enqueue_on_commit(tasks.build_jaarbeeld, build.pk, fallback=lambda error: _queue_down(build.pk, error))
     except IntegrityError as exc:  # two requests in the same instant: the constraint lets one through
         raise ValidationError(_("Er wordt al een versie van dit jaarbeeld opgebouwd. Wacht tot die klaar is."), code="busy") from exc
     return build

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from monitoring import views, views_indicators, views_jaarbeeld
+from monitoring import views, views_builds, views_indicators, views_jaarbeeld
 
 app_name = "monitoring"
 urlpatterns = [
@@ -28,4 +28,9 @@ urlpatterns = [
     path(_("jaarbeeld/edities/<int:year>/verhalen/"), views_jaarbeeld.edition_stories, name="edition_stories"),
     path(_("jaarbeeld/edities/<int:year>/blokken/<slug:kind>/"), views_jaarbeeld.edition_block, name="edition_block"),
     path(_("jaarbeeld/edities/<int:year>/voorbeeld/"), views_jaarbeeld.edition_preview, name="edition_preview"),
+    path(_("jaarbeeld/edities/<int:year>/versies/"), views_builds.build_start, name="build_start"),
+    path(_("jaarbeeld/edities/<int:year>/versies/<int:number>/"), views_builds.build_detail, name="build"),
+    path(_("jaarbeeld/edities/<int:year>/versies/<int:number>/stand/"), views_builds.build_status, name="build_status"),
+    path(_("jaarbeeld/edities/<int:year>/versies/<int:number>/publiceren/"), views_builds.build_publish, name="build_publish"),
+    path(_("jaarbeeld/<int:year>/versie-<int:number>/<slug:fmt>/"), views_builds.build_download, name="build_download"),
 ]

@@ -2,34 +2,34 @@
 
 Stories are fetched only through ``selectors``: a concept is a 404 for whoever may not see it, like a
 missing story. Actions ask ``samennw.rights``. The "Doe mee" form is public and protected without third
-parties: a honeypot field and a limit per IP address per hour kept in the Django cache.
+parties: a honeypot field and a limit per IP address per hour (``samennw.ratelimit``, kept in the Django cache).
 """
 
 from __future__ import annotations
 
-import time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from domains.models import Domain, Focusbuurt
-from monitoring import forms, selectors, services
+from monitoring import builds, forms, selectors, services
 from monitoring.models import Verhaal
-from samennw import audit
+from samennw import audit, public_cache, ratelimit
 from samennw.rights import CanMap, require
 
 STORIES_PER_PAGE = 12
 MESSAGES_PER_PAGE = 25
 RATE_LIMIT = 5  # messages per IP address ...
 RATE_WINDOW = 3600  # ... per hour (seconds)
+DOE_MEE_RATE = ratelimit.RateLimit("doe-mee", requests=RATE_LIMIT, window=RATE_WINDOW)
 
 
 def _story(request, slug: str) -> Verhaal:
@@ -166,29 +166,22 @@ def story_sign_off(request, slug: str):
 
 # --- Doe mee ---------------------------------------------------------------------------------------
 
-def _rate_key(ip: str | None) -> str:
-    return f"monitoring:doe-mee:{ip or 'onbekend'}"
-
-
-def _recent_sends(ip: str | None) -> list[float]:
-    now = time.time()
-    return [t for t in cache.get(_rate_key(ip), []) if now - t < RATE_WINDOW]
-
-
-def _count_send(ip: str | None) -> None:
-    cache.set(_rate_key(ip), [*_recent_sends(ip), time.time()], RATE_WINDOW)
-
-
 def doe_mee(request):
     """How to join the alliance, and a form to tell the programme team (002:1591-1595, 003:67-70)."""
     form = forms.ContactForm(request.POST or None)
     if request.method == "POST":
         ip = audit.client_ip(request)
-        if len(_recent_sends(ip)) >= RATE_LIMIT:
+        # Only valid messages count (a typo costs nothing); once the limit is reached even an invalid one is
+        # refused. ``hit`` refuses again when parallel requests reached the limit after ``peek``.
+        verdict = ratelimit.peek(DOE_MEE_RATE, request)
+        if verdict.allowed and form.is_valid():
+            verdict = ratelimit.hit(DOE_MEE_RATE, request)
+        if not verdict.allowed:
             # The form comes back with what was typed: nothing is lost, it can be sent later.
-            return render(request, "monitoring/doe_mee.html", {"form": form, "limited": True}, status=429)
+            response = render(request, "monitoring/doe_mee.html", {"form": form, "limited": True}, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
         if form.is_valid():
-            _count_send(ip)
             if not form.is_spam():
                 with transaction.atomic():
                     services.receive_contact_message(
@@ -221,14 +214,43 @@ def contact_messages(request):
 # --- Jaarbeeld ----------------------------------------------------------------------------------------
 
 JAARBEELDEN = [
-    # The published 2025 edition (seed 001): report year 2025, published in 2026 (001:885). No file yet.
-    {"title": "Jaarbeeld 2025", "report_year": 2025, "publication_year": 2026, "pdf": None},
+    # The published 2025 edition (seed 001): report year 2025, published in 2026 (001:885). Its file is not in the
+    # portal, so it is listed without one, until a version of the 2025 edition is published here.
+    {"title": gettext_lazy("Jaarbeeld 2025"), "report_year": 2025, "publication_year": 2026},
 ]
 
 
+def jaarbeeld_archive() -> list[dict]:
+    """The archive, newest first: every edition with a published version (its PDF and HTML per language), and
+    each known edition of ``JAARBEELDEN`` whose year has no published version yet."""
+    entries = []
+    for edition in builds.published_editions():
+        files = [
+            {
+                "code": build.language, "language": builds.LANGUAGE_NAMES.get(build.language, build.language),
+                "pages": build.pdf_pages or 0, "size": build.pdf_size or 0,
+                "pdf": reverse("monitoring:build_download", kwargs={"year": edition.report_year, "number": build.number, "fmt": "pdf"}),
+                "html": reverse("monitoring:build_download", kwargs={"year": edition.report_year, "number": build.number, "fmt": "html"}),
+            }
+            for build in edition.public_builds
+        ]
+        entries.append({
+            "title": edition.title, "report_year": edition.report_year, "publication_year": edition.publication_year, "files": files,
+        })
+    published = {entry["report_year"] for entry in entries}
+    entries += [{**known, "files": []} for known in JAARBEELDEN if known["report_year"] not in published]
+    return sorted(entries, key=lambda entry: entry["report_year"], reverse=True)
+
+
 def jaarbeeld(request):
+    """The public archive, cached for anonymous visitors (``samennw.public_cache``); publishing a version bumps
+    the content version, so it shows at once. The callables are evaluated only on a cache miss."""
     return render(
         request,
         "monitoring/jaarbeeld.html",
-        {"editions": JAARBEELDEN, "stories": selectors.latest_stories(limit=9)},
+        {
+            "archive": jaarbeeld_archive,
+            "has_stories": selectors.published_stories().exists,
+            "public_cache": public_cache.for_request(request),
+        },
     )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from monitoring import jaarbeeld as service
+from monitoring import views_builds
 from monitoring.models import Edition, EditionBlock, Verhaal
 from samennw.rights import CanMap, require
 
@@ -93,6 +94,7 @@ def _editor_context(request, edition: Edition, form: EditorialForm) -> dict:
         "candidates": [s for s in service.selectable_stories() if s.pk not in chosen_ids],
         "blocks": [(block, service.block_data(edition, block.kind) if block.enabled else None) for block in edition.blocks.all()],
         "can": CanMap(request.user, edition),
+        "versions": views_builds.versions_context(request, edition),
     }
 
 

@@ -37,7 +37,7 @@ from netwerkgroep.models import (
     Tombstone,
     new_case_code,
 )
-from samennw import audit, rights
+from samennw import audit, queue, rights
 
 CASE_FIELDS = (
     "urgency", "adults", "children_0_4", "children_4_12", "children_12_18", "has_slachtoffer", "has_pleger",
@@ -54,7 +54,7 @@ OPEN_STATES = (
 
 
 def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    queue.enqueue_on_commit(task, *args)
 
 
 def _netwerkgroep(body: Body) -> Body:

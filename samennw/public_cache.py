@@ -10,6 +10,9 @@ Every service that changes public content calls ``bump_on_commit()``: after the 
 the version goes up and every cached fragment is out of date at once (a reader between the change and
 the commit renders the old content under the old version, so nothing stale outlives the commit).
 Signed-in visitors never get or fill cached fragments: they may see drafts, members and forms.
+
+While Redis is unreachable the cache answers as empty (``samennw.cache``): every page renders fresh. A bump
+lost in that outage leaves fragments of before it for at most ``SECONDS`` once Redis is back.
 """
 
 from __future__ import annotations

@@ -137,7 +137,8 @@ REDIS_URL = env("REDIS_URL", None, help="redis://host:6379/0 for cache and Celer
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An unreachable Redis is a cache miss, not a 500 (samennw/cache.py).
+            "BACKEND": "samennw.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "samennw",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -145,6 +146,10 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # With acks_late a task a worker took but did not finish is delivered again once this has passed; the
+    # longest task (a 10x jaarbeeld PDF, about 80 s) fits well inside it, and a lost build waits 15 minutes
+    # at most instead of Redis' default of an hour.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
     CELERY_TASK_ALWAYS_EAGER = env_bool(
         "CELERY_TASK_ALWAYS_EAGER", False, help="Run Celery tasks in-process (default on without REDIS_URL)."
     )
@@ -267,14 +272,30 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging: never case data; see samennw/audit.py for who-did-what -----------------------
+# Case codes in paths ("Not Found: /netwerkgroep/casus/<code>/") become "[casus]": samennw/logfilters.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_case_codes": {"()": "samennw.logfilters.CaseCodeFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_case_codes"]},
+        # Django's own runserver handler, declared again because configuring its logger drops it.
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env("SAMENNW_LOG_LEVEL", "INFO", help="Log level of the root logger.")},
-    # fontTools (WeasyPrint font subsetting) logs every glyph at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Without handlers of its own (Django's default: a copy to the console under DEBUG, mail_admins) every
+        # django.* record goes through the filtered console handler, once.
+        "django": {"level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "filters": ["no_case_codes"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        # fontTools (WeasyPrint font subsetting) logs every glyph at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Portal ---------------------------------------------------------------------------------

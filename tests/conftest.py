@@ -162,3 +162,27 @@ def _dutch_by_default():
     translation.activate("nl")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def broker_down():
+    """Celery for real (not eager) against a Redis port where nothing listens: publishing a task fails the
+    way it does when Redis is down. Yields the app; its settings and connection pool are restored after."""
+    import socket
+
+    from samennw.celery import app
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_connection_timeout")}
+    pools = app._pool, app.amqp._producer_pool
+    app._pool = app.amqp._producer_pool = None  # new pools for the dead URL; the old ones come back after
+    app.conf.update(task_always_eager=False, broker_url=f"redis://127.0.0.1:{port}/0", broker_connection_timeout=1)
+    try:
+        yield app
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool, app.amqp._producer_pool = pools
+        app.conf.update(saved)

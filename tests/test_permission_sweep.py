@@ -11,6 +11,7 @@ Outcomes: allowed is a 2xx or 3xx that is not a redirect to the login or two-ste
 with an empty form counts too: the view accepted the person and refused the input); denied is a 403, a 404 or
 a redirect to the login page; a 405 means the method does not apply to that route. A 500 fails everywhere.
 Netwerkgroep case pages are requested with a verified second factor in the session, so the rights decide.
+Every GET is repeated on the route's English path (``/en/…``, translated patterns): same verdict, no leak.
 
 Confidential texts carry markers (a case's note and agreement, an unpublished card's goal, advice, conflicts
 and the board's minutes); no response to a role that may not see one may contain it.
@@ -26,6 +27,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from samennw import rights
 from tests.sweep.world import PREFIX, ROLES, World, build
@@ -68,6 +70,10 @@ def case_kw(w):
 
 def prop(name: str):
     return lambda w: {"ref": getattr(w, name).reference}
+
+
+def build_kw(**more):
+    return lambda w: {"year": w.edition.report_year, "number": w.build.number, **{k: v(w) for k, v in more.items()}}
 
 
 def board_kw(**more):
@@ -170,6 +176,14 @@ EXPECTED: dict[str, Rule | list[Rule]] = {
         "monitoring.approve_jaarbeeld_block", obj="edition", kwargs=lambda w: {"year": w.edition.report_year, "kind": "partners"}
     ),
     "monitoring:edition_preview": R("monitoring.edit_jaarbeeld", obj="edition", kwargs=lambda w: {"year": w.edition.report_year}),
+    # an empty POST names no language or kind: the form is refused, nothing is built
+    "monitoring:build_start": R("monitoring.build_jaarbeeld", obj="edition", kwargs=lambda w: {"year": w.edition.report_year}),
+    "monitoring:build": R("monitoring.build_jaarbeeld", obj="edition", kwargs=build_kw()),
+    "monitoring:build_status": R("monitoring.build_jaarbeeld", obj="edition", kwargs=build_kw()),
+    "monitoring:build_publish": R("monitoring.publish_jaarbeeld", obj="edition", kwargs=build_kw()),
+    "monitoring:build_download": R(
+        "monitoring.view_jaarbeeld_build", obj="build", login=False, kwargs=build_kw(fmt=lambda w: "pdf")
+    ),
     # --- funding ---
     "financiering:public_grants": PUBLIC,
     "financiering:public_grant": Rule(login=False, kwargs=prop("granted_proposal")),
@@ -413,15 +427,23 @@ def _url(world: World, name: str, rule: Rule) -> str:
     return reverse(name, kwargs=rule.kwargs(world))
 
 
+def _in_both_languages(*names: str) -> tuple[str, ...]:
+    paths = []
+    for language in ("nl", "en"):
+        with translation.override(language):
+            paths += [reverse(n) for n in names]
+    return tuple(paths)
+
+
 def _verdict(response, *, post: bool, name: str) -> str:
     """'allowed', 'denied', 'n/a' (method not taken) or a description of an outcome that is never right."""
     status = response.status_code
     if status in (301, 302, 303, 307, 308):
         location = response["Location"].split("?", 1)[0]
-        if location.endswith((reverse("login"), reverse("admin:login"))):
+        if location.endswith(_in_both_languages("login", "admin:login")):
             return "denied"
         # The two-step pages send a verified person on to each other and then to ``next``; that is their job.
-        if location.endswith((reverse("otp_setup"), reverse("otp_verify"))) and name not in ("otp_setup", "otp_verify"):
+        if location.endswith(_in_both_languages("otp_setup", "otp_verify")) and name not in ("otp_setup", "otp_verify"):
             return f"a redirect to the two-step pages ({location}) although the session is verified"
         return "allowed"
     if 200 <= status < 300 or (post and status == 400):
@@ -486,6 +508,21 @@ def test_route_as_role(world, db, name, index, role):
                 if marker in text and not may_see(user if user is not None else _anonymous()):
                     leaks.append(f"{method.upper()} {url}: {label} ({marker})")
     assert set(verdicts.values()) != {"n/a"}, f"{url} took neither GET nor POST"
+    # The English path of the same route (translated URL patterns under /en/) gives the same verdict.
+    with translation.override("en"):
+        english = _url(world, name, rule)
+    if english != url and verdicts["get"] != "n/a":
+        response = client.get(english)
+        STATS["requests"] += 1
+        assert _verdict(response, post=False, name=name) == verdicts["get"], (
+            f"GET {english} as {role}: status {response.status_code}, but GET {url} was {verdicts['get']}"
+        )
+        text = _body(response)
+        user = world.users[role]
+        leaks += [
+            f"GET {english}: {label} ({marker})" for marker, (label, may_see) in world.markers.items()
+            if marker in text and not may_see(user if user is not None else _anonymous())
+        ]
     assert not leaks, f"confidential text shown to {role}:\n" + "\n".join(leaks)
 
 

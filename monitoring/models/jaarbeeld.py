@@ -212,6 +212,11 @@ class Build(models.Model):
         return self.state in self.ACTIVE
 
     @property
+    def started_by_name(self) -> str:
+        """Who started this version; empty for the beat job's drafts (the templates say "automatisch")."""
+        return str(self.requested_by) if self.requested_by_id else ""
+
+    @property
     def percent(self) -> int:
         if self.state == self.State.KLAAR:
             return 100

@@ -44,6 +44,16 @@ def test_submitters_hear_of_each_status_change_in_their_own_language(people, pro
     assert len(mail.outbox) == 2  # aanvoerder has no address: nobody without one is mailed
 
 
+def test_status_mail_still_goes_out_when_the_queue_is_down(people, proposal, broker_down, django_capture_on_commit_callbacks):
+    """Redis down: the submit is kept and the mail is sent in-process instead of being lost (or a 500)."""
+    member = with_email(people["otlid"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(by=people["otlid"], proposal=proposal)
+    proposal.refresh_from_db()
+    assert proposal.state == "ingediend"
+    assert len(mails_to(member)) == 1 and proposal.reference in mails_to(member)[0].subject
+
+
 def test_the_reason_of_a_transition_goes_to_the_submitters(people, proposal, django_capture_on_commit_callbacks):
     member = with_email(people["otvoorzitter"])
     services.submit(by=people["otlid"], proposal=proposal)
@@ -112,8 +122,8 @@ def test_no_reminder_after_the_advice_was_given(people, proposal, meeting):
 def test_tasks_are_queued_with_ids_only(people, proposal, meeting, django_capture_on_commit_callbacks):
     calls = []
     with (
-        mock.patch.object(tasks.notify_transition, "delay", side_effect=lambda *a: calls.append(a)),
-        mock.patch.object(tasks.notify_agenda_pack, "delay", side_effect=lambda *a: calls.append(a)),
+        mock.patch.object(tasks.notify_transition, "apply_async", side_effect=lambda args, **kw: calls.append(args)),
+        mock.patch.object(tasks.notify_agenda_pack, "apply_async", side_effect=lambda args, **kw: calls.append(args)),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.submit(by=people["otlid"], proposal=proposal)

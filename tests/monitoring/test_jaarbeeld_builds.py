@@ -162,6 +162,22 @@ def test_redelivered_job_of_a_dead_worker_on_this_host_rebuilds(people, structur
     assert builds.run_build(build.pk) is None  # idempotent: a complete build is not built again
 
 
+def test_queued_build_no_worker_took_blocks_for_30_minutes_then_a_new_start_goes_ahead(people, structure):
+    """A job lost between the queue and a worker (the broker lost it) must not block the edition forever."""
+    edition = written_edition(people, structure)
+    lost = builds.start_build(by=people["programmateam"], edition=edition, language="nl")  # on_commit never ran
+    with pytest.raises(ValidationError, match="wordt al een versie"):
+        builds.start_build(by=people["programmateam"], edition=edition, language="nl")
+    Build.objects.filter(pk=lost.pk).update(
+        requested_at=timezone.now() - builds.QUEUED_STALE_AFTER - datetime.timedelta(seconds=1)
+    )
+    second = builds.start_build(by=people["programmateam"], edition=edition, language="nl")
+    lost.refresh_from_db()
+    assert lost.state == Build.State.MISLUKT and lost.log[-1]["event"] == "abandoned"
+    assert second.number == 2 and second.state == Build.State.WACHTEND
+    assert builds.run_build(lost.pk) is None  # a late delivery of the lost job does nothing
+
+
 def test_transient_error_retries_then_completes(people, structure, django_capture_on_commit_callbacks, monkeypatch):
     edition = written_edition(people, structure)
     calls = {"n": 0}

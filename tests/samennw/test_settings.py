@@ -83,7 +83,7 @@ def test_database_url_switches_to_postgresql_without_connecting(tmp_path):
 def test_redis_url_switches_cache_and_broker(tmp_path):
     url = "redis://127.0.0.1:6379/7"
     shown = _show(tmp_path, SAMENNW_EPHEMERAL_SECRET="true", REDIS_URL=url)
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "samennw.cache.TolerantRedisCache"
     assert shown["cache_location"] == url
     assert shown["broker"] == url
     assert shown["eager"] is False

@@ -65,6 +65,8 @@ def _marker(world: World, label: str, may_see: Callable[[Any], bool]) -> str:
 def build() -> World:  # noqa: PLR0915 - one linear seeding script reads best top to bottom
     from django.contrib.auth import get_user_model
     from django.contrib.auth.tokens import default_token_generator
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -82,7 +84,7 @@ def build() -> World:  # noqa: PLR0915 - one linear seeding script reads best to
     from monitoring import services as story_services
     from monitoring.fixtures_loader import load_verhalen
     from monitoring.indicator_fixtures import load_indicators
-    from monitoring.models import Indicator, Verhaal
+    from monitoring.models import Build, Indicator, Verhaal
     from netwerkgroep import ics
     from netwerkgroep import services as ng_services
     from netwerkgroep.fixtures_loader import load_netwerkgroep
@@ -136,6 +138,14 @@ def build() -> World:  # noqa: PLR0915 - one linear seeding script reads best to
     o["edition"] = jaarbeeld.create_edition(
         by=pt, report_year=2026, publication_year=2027, period_start=datetime.date(2026, 1, 1),
         period_end=datetime.date(2026, 12, 31), as_of=datetime.date(2026, 12, 31), title="Jaarbeeld 2026",
+    )
+    # A complete, unpublished version with small stand-in files: the sweep asks who may see and download it,
+    # not how it is built (tests/monitoring/test_jaarbeeld_builds.py builds real ones).
+    o["build"] = Build.objects.create(
+        edition=o["edition"], number=1, language="nl", state=Build.State.KLAAR, total_steps=6, step=6,
+        html_file=default_storage.save("jaarbeeld/sweep/v1.html", ContentFile(b"<!doctype html><title>Jaarbeeld</title>")),
+        pdf_file=default_storage.save("jaarbeeld/sweep/v1.pdf", ContentFile(PDF_BYTES)), pdf_pages=1,
+        finished_at=timezone.now(),
     )
 
     o["contact_message"] = story_services.receive_contact_message(
