@@ -168,6 +168,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Keep the LOGGING below (with its case-code filter) in the worker too, instead of Celery's own root handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Change reasons name the fields that changed; they do not fit the default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

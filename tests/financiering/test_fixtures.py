@@ -33,6 +33,7 @@ from financiering.models import (
     Transition,
 )
 from samennw import rights
+from tests.otp_session import verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +184,7 @@ def test_meeting_dates_relative_to_today(today, past, upcoming):
 
 
 def test_admin_shows_the_demo_to_the_beheerder(loaded, client):
-    client.force_login(_user("beheerder"))
+    verify_session(client, _user("beheerder"))
     fund = Fund.objects.get(slug="preventie-met-gezag")
     proposal = _by_state()[State.TOEGEKEND]
     meeting, decision = proposal.decisions.get().meeting, proposal.decisions.get()

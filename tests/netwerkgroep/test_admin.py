@@ -19,6 +19,7 @@ from netwerkgroep.models import (
     Schedule,
 )
 from tests.netwerkgroep.conftest import bring, make_schedule
+from tests.otp_session import verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +33,7 @@ def test_only_schedule_and_meeting_are_registered():
 
 @pytest.fixture
 def admin_client(client, people):
-    client.force_login(people["beheerder"])
-    return client
+    return verify_session(client, people["beheerder"])
 
 
 def test_superuser_sees_no_case_pages(admin_client, people, structure):
