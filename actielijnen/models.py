@@ -245,3 +245,59 @@ class ActielijnUserObjectPermission(UserObjectPermissionBase):
 
 class ActielijnGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Actielijn, on_delete=models.CASCADE)
+
+
+class ImportJob(models.Model):
+    """A large spreadsheet import run by a Celery worker (``actielijnen/imports.py``): first the dry run
+    (phase ``controle``), then, once the uploader confirms, the all-or-nothing save (phase ``opslaan``).
+
+    The checked file waits in the private upload folder; only its random token is kept here, never a path.
+    ``code`` is the job's address: only its requester (with the import right) sees it.
+    """
+
+    class State(models.TextChoices):
+        WACHTEND = "wachtend", _("In de wachtrij")
+        BEZIG = "bezig", _("Bezig")
+        KLAAR = "klaar", _("Klaar")
+        MISLUKT = "mislukt", _("Mislukt")
+
+    class Phase(models.TextChoices):
+        CONTROLE = "controle", _("Controle")
+        OPSLAAN = "opslaan", _("Opslaan")
+
+    ACTIVE = (State.WACHTEND, State.BEZIG)
+
+    code = models.SlugField(max_length=40, unique=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WACHTEND)
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.CONTROLE)
+    file_token = models.CharField(max_length=64)
+    file_kind = models.CharField(max_length=4)
+    file_name = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=8, default="nl")  # the report's messages are written in it
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    digest = models.CharField(max_length=64, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("importtaak")
+        verbose_name_plural = _("importtaken")
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.code} ({self.get_state_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_rows / self.total_rows) if self.total_rows else 0

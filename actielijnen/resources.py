@@ -26,7 +26,7 @@ import copy
 import datetime
 import decimal
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -475,8 +475,15 @@ def _model_errors(plan: RowPlan, columns: dict[str, str]) -> None:
                 plan.errors.append(RowError(plan.row, column, message))
 
 
-def plan_import(sheet: Sheet, *, lock: bool = False) -> ImportPlan:
-    """Check a read sheet against the database without writing: per row new, changed, unchanged or error."""
+PROGRESS_EVERY = 50  # rows between two ``progress`` calls of ``plan_import``
+
+
+def plan_import(sheet: Sheet, *, lock: bool = False, progress: Callable[[int], None] | None = None) -> ImportPlan:
+    """Check a read sheet against the database without writing: per row new, changed, unchanged or error.
+
+    ``progress`` (a background job's progress bar) is called with the number of rows planned so far,
+    every ``PROGRESS_EVERY`` rows.
+    """
     plan = ImportPlan(header_errors=check_headers(sheet.headers))
     if plan.header_errors:
         return plan
@@ -541,6 +548,8 @@ def plan_import(sheet: Sheet, *, lock: bool = False) -> ImportPlan:
         if row.errors:
             row.action = ERROR
         plan.rows.append(row)
+        if progress is not None and len(plan.rows) % PROGRESS_EVERY == 0:
+            progress(len(plan.rows))
     return plan
 
 

@@ -7,3 +7,14 @@ def remind_stale_cards() -> int:
     from actielijnen.services import send_stale_reminders
 
     return send_stale_reminders()
+
+
+@shared_task(acks_late=True)
+def run_import_job(job_id: int) -> str:
+    """A large card import, one phase at a time (``actielijnen.imports.run_job``); takes the job's id only.
+
+    Safe to deliver twice: the job is claimed first, and a complete, failed or live-held job is skipped.
+    """
+    from actielijnen.imports import run_job
+
+    return run_job(job_id)

@@ -8,6 +8,9 @@ and the status-update list in place when it is there.
 
 from __future__ import annotations
 
+from functools import partial
+from operator import getitem
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,36 +41,64 @@ def _require(request, action: str, obj=None) -> None:
     require(request.user, action, obj)
 
 
-def card(request, code: str):
-    obj = _card(request, code)
+# What the card's content shows (everything inside its cached fragment in card.html).
+CARD_CONTENT = ("card", "can", "sections", "updates", "proposals", "comments", "moves", "update_form", "milestone_form",
+                "comment_form", "missing", "is_stale", "public_view", "indicators")
+
+
+def _card_content(request, obj: Actielijn) -> dict:
+    """The context of the card's content, with one entry per name in ``CARD_CONTENT``."""
     can_map = CanMap(request.user, obj)
     updates = [u for u in obj.statusupdates.all() if u.state == Statusupdate.State.GEPLAATST]
     proposals = [u for u in obj.statusupdates.all() if u.state == Statusupdate.State.VOORGESTELD]
     show_work = can(request.user, "actielijnen.propose_update", obj)
     moves = [e for e in workflow.edges_from(obj.status) if can(request.user, e.action, obj)]
-    return render(
-        request,
-        "actielijnen/card.html",
-        {
-            "card": obj,
-            "can": can_map,
-            "sections": forms.SECTIONS,
-            "updates": updates,
-            "proposals": proposals if show_work else [],
-            "comments": obj.comments.select_related("author") if show_work else [],
-            "moves": moves,
-            "update_form": forms.StatusUpdateForm(),
-            # Distinct ids: the page holds several forms with a "text" or "title" field.
-            "milestone_form": forms.MilestoneForm(auto_id="id_nieuw_%s"),
-            "comment_form": forms.CommentForm(auto_id="id_reactie_%s"),
-            "missing": forms.missing_translations(obj) if can_map["actielijnen__edit_card"] else [],
-            "is_stale": selectors.is_stale(obj),
-            # Who does not work on the card sees its public parts only (issue 4): no money, risks or people.
-            "public_view": not can_map["actielijnen__view_history"],
-            "indicators": SimpleLazyObject(lambda: indicator_selectors.public_panel(actielijn=obj)),
-            "public_cache": public_cache.for_request(request),
-        },
-    )
+    return {
+        "card": obj,
+        "can": can_map,
+        "sections": forms.SECTIONS,
+        "updates": updates,
+        "proposals": proposals if show_work else [],
+        "comments": obj.comments.select_related("author") if show_work else [],
+        "moves": moves,
+        "update_form": forms.StatusUpdateForm(),
+        # Distinct ids: the page holds several forms with a "text" or "title" field.
+        "milestone_form": forms.MilestoneForm(auto_id="id_nieuw_%s"),
+        "comment_form": forms.CommentForm(auto_id="id_reactie_%s"),
+        "missing": forms.missing_translations(obj) if can_map["actielijnen__edit_card"] else [],
+        "is_stale": selectors.is_stale(obj),
+        # Who does not work on the card sees its public parts only (issue 4): no money, risks or people.
+        "public_view": not can_map["actielijnen__view_history"],
+        "indicators": SimpleLazyObject(lambda: indicator_selectors.public_panel(actielijn=obj)),
+    }
+
+
+def card(request, code: str):
+    """The card page. ``card_head`` (the card's row with its domain) fills the page around the content
+    and keys its cached fragment.
+
+    Signed-in visitors never use the cache, so the whole card is read at once. Anonymous visitors mostly
+    get the content from the cache: for them only the head is read before the fragment, through
+    ``cards_for`` so that a card that is not public is a 404 whatever the cache holds, and the content's
+    context is lazy, read (with its prefetches) only when the fragment has to be rendered.
+    """
+    if request.user.is_authenticated:
+        obj = _card(request, code)
+        context = {"card_head": obj, **_card_content(request, obj)}
+    else:
+        head = get_object_or_404(
+            selectors.cards_for(request.user)
+            .select_related("domain")
+            .only("code", "status", "title", "goal", "domain__slug", "domain__name"),  # modeltranslation adds each language
+            code=code,
+        )
+        content = SimpleLazyObject(lambda: _card_content(request, _card(request, code)))
+        context = {"card_head": head, **{name: SimpleLazyObject(partial(getitem, content, name)) for name in CARD_CONTENT}}
+        # The menu in base.html reads `can` outside the fragment (rights by role, not by card): a map over the
+        # lazy card answers those without reading it.
+        context["can"] = CanMap(request.user, context["card"])
+    context["public_cache"] = public_cache.for_request(request)
+    return render(request, "actielijnen/card.html", context)
 
 
 @login_required

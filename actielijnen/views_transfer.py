@@ -1,9 +1,11 @@
 """Spreadsheet export and import of action-line cards (issue 3 item 5); programme team only.
 
-Import is two steps. The upload is checked before parsing (size, type by content, macros,
+Import is two steps. A file of more than ``imports.SYNC_ROWS`` rows passes the same checks and then runs
+as a Celery job with a progress page (``actielijnen/imports.py``; the views at the end of this module);
+what follows describes a small file, which stays in the request. The upload is checked before parsing (size, type by content, macros,
 uncompressed size, rows; DECISIONS 22, 23), then planned as a dry run that writes nothing and shows
 every row. The checked file waits in a private temporary folder under a random name whose token
-lives only in the uploader's session (never in the database); confirming plans the same file again
+lives only in the uploader's session (a large file's job keeps it instead, never a path); confirming plans the same file again
 inside one transaction and saves all rows or none. The file is deleted after confirming, after a
 refusal, and by the next visit once it is older than ``UPLOAD_TTL``. With several application
 servers the folder must be shared between them (``tempfile.gettempdir()``, set with ``TMPDIR``).
@@ -22,22 +24,27 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from actielijnen import resources, selectors
-from actielijnen.models import Status
+from actielijnen import imports, resources, selectors
+from actielijnen.models import ImportJob, Status
 from samennw import audit, rights
 from samennw.spreadsheets import (
     CSV,
+    MAX_ROWS,
     XLSX,
     SpreadsheetRefused,
+    TooManyRows,
     check_upload,
     read_sheet,
+    too_many_rows,
     write_csv,
     write_xlsx,
 )
@@ -138,9 +145,9 @@ def _discard(request, path: Path | None = None) -> None:
         path.unlink(missing_ok=True)
 
 
-def _read(path: Path, kind: str):
+def _read(path: Path, kind: str, *, max_rows: int = MAX_ROWS):
     with path.open("rb") as handle:
-        return read_sheet(handle, kind)
+        return read_sheet(handle, kind, max_rows=max_rows)
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -165,7 +172,9 @@ def import_cards(request):
         return render(request, "actielijnen/import.html", {"form": form}, status=400)
     token, path = _store(upload, kind)
     try:
-        sheet = _read(path, kind)
+        sheet = _read(path, kind, max_rows=imports.SYNC_ROWS)
+    except TooManyRows as exc:  # a large file: checked the same way, planned and saved by a job
+        return _start_job(request, form, upload=upload, token=token, kind=kind, path=path, headers=exc.headers)
     except SpreadsheetRefused as exc:
         path.unlink(missing_ok=True)
         form.add_error("bestand", str(exc))
@@ -220,3 +229,144 @@ def import_confirm(request):
            "unchanged": plan.count(resources.UNCHANGED)},
     )
     return redirect("actielijnen:import")
+
+
+# --- large imports: a job with a progress page ----------------------------------------------------
+
+def _start_job(request, form, *, upload, token: str, kind: str, path: Path, headers: list[str]):
+    """The header is checked here, at once; the rows by the job, whose page the uploader is sent to."""
+    try:
+        _check_row_limit(path, kind)
+    except SpreadsheetRefused as exc:
+        path.unlink(missing_ok=True)
+        form.add_error("bestand", str(exc))
+        return render(request, "actielijnen/import.html", {"form": form}, status=400)
+    header_errors = resources.check_headers(headers)
+    if header_errors:
+        path.unlink(missing_ok=True)
+        for message in header_errors:
+            form.add_error("bestand", message)
+        return render(request, "actielijnen/import.html", {"form": form}, status=400)
+    job = imports.start_job(
+        by=request.user, token=token, kind=kind, file_name=upload.name, language=translation.get_language() or "nl",
+    )
+    job.refresh_from_db()  # handed over on commit: the queue may have refused it already
+    if job.state == ImportJob.State.MISLUKT:
+        messages.error(request, _("De import is niet gestart: %(reason)s") % {"reason": job.error})
+    return redirect("actielijnen:import_job", code=job.code)
+
+
+def _check_row_limit(path: Path, kind: str) -> None:
+    """The row limit, still at the upload for a large file: a CSV is read whole (fast); an XLSX is judged by
+    the size its worksheet declares, since reading it is the slow part the job is for. The job's own read
+    enforces the limit exactly either way."""
+    if kind == CSV:
+        _read(path, kind)
+        return
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+        raise SpreadsheetRefused(_("Dit is geen spreadsheet: de werkmap kan niet worden gelezen.")) from exc
+    try:
+        declared = workbook.worksheets[0].max_row or 0
+    finally:
+        workbook.close()
+    if declared - 1 > MAX_ROWS:
+        raise too_many_rows(MAX_ROWS, [])
+
+
+def _job(request, code: str, *, with_report: bool = True) -> ImportJob:
+    """The requester's own job; anyone else's, like a missing one, is a 404."""
+    rights.require(request.user, "actielijnen.import")
+    jobs = imports.jobs_for(request.user)
+    if not with_report:
+        jobs = jobs.defer("report")  # the status fragment: a fixed number of queries whatever the rows
+    job = jobs.filter(code=code).first()
+    if job is None:
+        raise Http404
+    return imports.expire_if_stale(job)
+
+
+def _state_key(job: ImportJob) -> str:
+    return f"{job.state}{job.phase}{job.total_rows > 0}"
+
+
+def _progress_context(job: ImportJob, *, seen: str | None = None) -> dict:
+    return {
+        "job": job,
+        "state_key": _state_key(job),
+        # htmx: the status sentence (a live region that stays in the page) is sent again only when it changed.
+        "status_changed": seen != _state_key(job),
+        "can_restart": imports.can_restart(job),
+    }
+
+
+def _job_page(request, job: ImportJob):
+    report = job.report or {}
+    if report.get("rows") and (job.state != ImportJob.State.KLAAR or job.phase == ImportJob.Phase.CONTROLE):
+        # The plan is done (or the save was refused): the same preview as a small file, per row.
+        return render(request, "actielijnen/import_preview.html", {
+            **_progress_context(job), "plan": report, "rows": report["rows"], "file_name": job.file_name,
+            "form": ImportForm(), "job_error": job.error if job.state == ImportJob.State.MISLUKT else "",
+            "can_confirm": job.state == ImportJob.State.KLAAR and not report.get("has_errors"),
+            "confirm_url": reverse("actielijnen:import_job_confirm", kwargs={"code": job.code}),
+        })
+    return render(request, "actielijnen/import_job.html", {
+        **_progress_context(job), "header_errors": report.get("header_errors", []), "counts": report.get("counts", {}),
+    })
+
+
+@login_required
+@require_GET
+def import_job(request, code: str):
+    """A large import: its progress while it runs (polled by htmx, or the "Vernieuwen" link), then its preview
+    with the confirm button, then its result."""
+    return _job_page(request, _job(request, code))
+
+
+@login_required
+@require_GET
+def import_job_status(request, code: str):
+    """The progress fragment for htmx polling; once the job stops, the page reloads itself to show the outcome.
+    A plain request (a bookmark, no JavaScript) gets the whole page."""
+    if not request.htmx:
+        return _job_page(request, _job(request, code))
+    job = _job(request, code, with_report=False)
+    if not job.is_active:
+        return HttpResponseClientRefresh()
+    context = _progress_context(job, seen=request.GET.get("gezien", "")[:40])
+    return render(request, "actielijnen/_import_job_progress.html", {**context, "oob": True})
+
+
+@login_required
+@require_POST
+def import_job_confirm(request, code: str):
+    """Save a planned large import: queued as the job's second step, all rows or none."""
+    job = _job(request, code, with_report=False)
+    try:
+        job = imports.confirm_job(by=request.user, job=job)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        job.refresh_from_db()
+        if job.state == ImportJob.State.MISLUKT:
+            messages.error(request, _("Het opslaan is niet gestart: %(reason)s") % {"reason": job.error})
+    return redirect("actielijnen:import_job", code=code)
+
+
+@login_required
+@require_POST
+def import_job_restart(request, code: str):
+    """Start a failed job again where it stopped (its worker died or the queue was down)."""
+    job = _job(request, code, with_report=False)
+    try:
+        imports.restart_job(by=request.user, job=job)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("De import is opnieuw gestart."))
+    return redirect("actielijnen:import_job", code=code)

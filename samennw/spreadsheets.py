@@ -156,10 +156,20 @@ def read_sheet(upload, kind: str, *, max_rows: int = MAX_ROWS) -> Sheet:
     return sheet
 
 
-def _too_many(max_rows: int) -> SpreadsheetRefused:
-    return SpreadsheetRefused(
+class TooManyRows(SpreadsheetRefused):
+    """More than ``max_rows`` rows; ``headers`` is the header row that was read (a caller that asked for
+    a small ``max_rows`` to choose between a request and a background job can still check it)."""
+
+    def __init__(self, message: str, *, headers: list[str]):
+        super().__init__(message)
+        self.headers = headers
+
+
+def too_many_rows(max_rows: int, headers: list[str]) -> TooManyRows:
+    return TooManyRows(
         _("Het bestand heeft meer dan %(limit)s rijen; splits het in kleinere bestanden.")
-        % {"limit": f"{max_rows:,}".replace(",", ".")}
+        % {"limit": f"{max_rows:,}".replace(",", ".")},
+        headers=headers,
     )
 
 
@@ -178,7 +188,7 @@ def _collect(rows: Iterable[tuple[int, list[Any]]], *, max_rows: int) -> tuple[l
         if all(_empty(v) for v in values):
             continue
         if len(body) >= max_rows:
-            raise _too_many(max_rows)
+            raise too_many_rows(max_rows, headers)
         body.append((number, list(values)))
     if headers is None:
         raise SpreadsheetRefused(_("Het bestand bevat geen kopregel met kolomnamen."))

@@ -125,6 +125,11 @@ EXPECTED: dict[str, Rule | list[Rule]] = {
     "actielijnen:export": R("actielijnen.export"),
     "actielijnen:import": R("actielijnen.import"),
     "actielijnen:import_confirm": R("actielijnen.import"),
+    # the planned import job of the programme team's account (tests/sweep/world.py); anyone else's is a 404
+    "actielijnen:import_job": R("actielijnen.import", kwargs=lambda w: {"code": w.import_job.code}),
+    "actielijnen:import_job_status": R("actielijnen.import", kwargs=lambda w: {"code": w.import_job.code}),
+    "actielijnen:import_job_confirm": R("actielijnen.import", kwargs=lambda w: {"code": w.import_job.code}),
+    "actielijnen:import_job_restart": R("actielijnen.import", kwargs=lambda w: {"code": w.import_job.code}),
     "actielijnen:card": [
         R(VIEW_CARD, obj="card", login=False, kwargs=card_kw()),
         R(VIEW_CARD, obj="public_card", login=False, kwargs=lambda w: {"code": w.public_card.code}),

@@ -73,7 +73,7 @@ def build() -> World:  # noqa: PLR0915 - one linear seeding script reads best to
 
     from actielijnen import services as card_services
     from actielijnen.fixtures_loader import load_actielijnen
-    from actielijnen.models import Actielijn, Status
+    from actielijnen.models import Actielijn, ImportJob, Status
     from domains import services as domain_services
     from domains.fixtures_loader import load_fixtures
     from domains.models import Body, Domain, Organisation, Seat
@@ -128,6 +128,12 @@ def build() -> World:  # noqa: PLR0915 - one linear seeding script reads best to
     o["proposed_update"] = card_services.add_status_update(by=otlid, card=card, text="Voorstel van het team", propose=True)
     o["card_history"] = card.history.order_by("history_id").first()
     o["public_card"] = Actielijn.objects.filter(status=Status.GEPUBLICEERD).order_by("code").first()
+    # A planned large import of the programme team's account, its file gone (a POST to confirm saves nothing).
+    o["import_job"] = ImportJob.objects.create(
+        code="sweep-importtaak", requested_by=pt, state=ImportJob.State.KLAAR, file_token="sweep" * 5, file_kind="csv",
+        file_name="kaarten.csv", total_rows=1, done_rows=1, report={"has_errors": False, "counts": {"nieuw": 1, "gewijzigd": 0, "ongewijzigd": 0, "fout": 0}, "rows": [
+            {"row": 2, "code": "sweep-import", "action": "nieuw", "changed": [], "errors": [], "notes": []}]},
+    )
 
     # --- stories, indicators, jaarbeeld ---
     o["story"] = Verhaal.objects.filter(status=Verhaal.Status.GEPUBLICEERD).order_by("slug").first()
