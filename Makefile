@@ -25,6 +25,8 @@ PYTEST_ARGS ?=
 RUN_DEBS := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 # Browser tests (marker e2e) drive Debian's chromium through Playwright; never `playwright install`.
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+# make bench: wrk drives the public-page load (bench_public.py falls back to a slower Python client without it).
+BENCH_DEBS := $(RUN_DEBS) wrk
 
 LOCAL_ENV := SAMENNW_DEBUG=true SAMENNW_HTTPS=false
 TEST_ENV := SAMENNW_EPHEMERAL_SECRET=true SAMENNW_HTTPS=false
@@ -32,7 +34,7 @@ TEST_ENV := SAMENNW_EPHEMERAL_SECRET=true SAMENNW_HTTPS=false
 # would wait for ever): tests run tasks in-process unless CELERY_TASK_ALWAYS_EAGER says otherwise.
 PYTEST_ENV := $(TEST_ENV) CELERY_TASK_ALWAYS_EAGER=$${CELERY_TASK_ALWAYS_EAGER:-true}
 
-.PHONY: help run test lint worker beat bench install debs-run debs-test messages
+.PHONY: help run test lint worker beat bench install debs-run debs-test debs-bench messages
 
 help:
 	@echo "make run     start the portal on http://localhost:8000 with demo data"
@@ -79,6 +81,9 @@ debs-run:
 debs-test:
 	@$(call ensure_debs,$(TEST_DEBS))
 
+debs-bench:
+	@$(call ensure_debs,$(BENCH_DEBS))
+
 # --- Translations -----------------------------------------------------------------------------
 messages: $(STAMP)
 	@if ! find . -name '*.po' -not -path './.venv/*' -not -path './node_modules/*' | grep -q .; then \
@@ -100,7 +105,7 @@ test: $(STAMP) debs-test messages
 	$(PYTEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Not in CI: it takes minutes and its figures depend on the machine (issue 8).
-bench: $(STAMP) debs-run
+bench: $(STAMP) debs-bench
 	$(BIN)/python scripts/bench_all.py $(BENCH_ARGS)
 
 lint: $(STAMP)

@@ -9,6 +9,7 @@ the portal refuses to start without a secret key. Every variable is read through
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samennw.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,6 +251,16 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SAMENNW_TRUSTED_PROXIES = env_list(
+    "SAMENNW_TRUSTED_PROXIES", "",
+    help="Addresses or networks of the reverse proxy (e.g. 172.16.0.0/12): X-Forwarded-For is believed only from "
+    "them, so rate limits and login lockouts count visitors, not the proxy (samennw.middleware.TrustedProxyMiddleware).",
+)
+for _proxy in SAMENNW_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"SAMENNW_TRUSTED_PROXIES: {_proxy!r} is no IP address or network") from _exc
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -77,7 +77,7 @@ def run_one(name: str, script: str, argv: list[str], timeout: int, logs: Path) -
     if not path.exists():
         return [{"benchmark": name, "size": "", "metric": f"{script}", "value": "not present", "unit": ""}]
     source = path.read_text(encoding="utf-8")
-    json_supported = "--json" in source
+    json_supported = "--json" in source or "benchjson" in source
     # The jaarbeeld script is written separately: pass --quick only when it knows the flag.
     argv = [a for a in argv if a != "--quick" or "--quick" in source]
     with tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".json", delete=False) as handle:

@@ -42,6 +42,7 @@ import html.parser
 import http.client
 import http.cookies
 import io
+import itertools
 import json
 import os
 import random
@@ -245,6 +246,12 @@ class FormParser(html.parser.HTMLParser):
         raise RuntimeError(f"no form with a field {field!r} in the page")
 
 
+# Each simulated visitor has an address of its own (TEST-NET-2), sent as X-Forwarded-For; gunicorn runs with
+# SAMENNW_TRUSTED_PROXIES=127.0.0.1 as behind the production proxy, so the per-visitor rate limits (search,
+# contact form) and login lockouts count visitors, as they would in production, not the load script.
+_visitors = itertools.count()  # next() on a count is atomic under the GIL; a generator is not thread-safe
+
+
 class Browser:
     """One keep-alive connection with a cookie jar (shared between the threads of one role)."""
 
@@ -252,9 +259,10 @@ class Browser:
         self.port = port
         self.jar = jar if jar is not None else {}
         self.conn: http.client.HTTPConnection | None = None
+        self.address = f"198.51.100.{next(_visitors) % 250 + 1}"
 
     def request(self, method: str, path: str, fields: list[tuple[str, str]] | None = None) -> tuple[int, dict, bytes]:
-        headers = {"Accept-Encoding": "gzip", "User-Agent": "samennw-load"}
+        headers = {"Accept-Encoding": "gzip", "User-Agent": "samennw-load", "X-Forwarded-For": self.address}
         if self.jar:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
         body = None
@@ -403,7 +411,7 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SAMENNW_")}
         env.update(
             DJANGO_SETTINGS_MODULE="samennw.settings", SAMENNW_SECRET_KEY=secrets.token_urlsafe(50),
-            SAMENNW_HTTPS="false", SAMENNW_DEBUG="false", SAMENNW_VAR_DIR=var_dir,
+            SAMENNW_HTTPS="false", SAMENNW_DEBUG="false", SAMENNW_VAR_DIR=var_dir, SAMENNW_TRUSTED_PROXIES="127.0.0.1",
             SAMENNW_LOG_LEVEL=os.environ.get("SAMENNW_LOG_LEVEL", "WARNING"),
         )
         command = [
