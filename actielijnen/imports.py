@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -319,6 +321,11 @@ def run_job(job_id: int) -> str:
         with translation.override(job.language):
             reason = " ".join(getattr(exc, "messages", None) or [str(exc)])
             _fail(job.pk, _("Er is niets opgeslagen: %(reason)s") % {"reason": reason})
+        return "failed"
+    except SoftTimeLimitExceeded:  # past settings.IMPORT_JOB_SOFT_TIME_LIMIT; the save's transaction rolled back
+        with translation.override(job.language):
+            _fail(job.pk, _("De import duurde langer dan %(minutes)s minuten en is afgebroken; er is niets opgeslagen.")
+                  % {"minutes": settings.IMPORT_JOB_SOFT_TIME_LIMIT // 60})
         return "failed"
     except Exception:  # a bug: the job fails visibly, the traceback goes to the log for the maintainers
         logger.exception("import job %s failed", job_id)

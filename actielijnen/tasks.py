@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 
 @shared_task
@@ -9,11 +10,12 @@ def remind_stale_cards() -> int:
     return send_stale_reminders()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, soft_time_limit=settings.IMPORT_JOB_SOFT_TIME_LIMIT, time_limit=settings.IMPORT_JOB_TIME_LIMIT)
 def run_import_job(job_id: int) -> str:
     """A large card import, one phase at a time (``actielijnen.imports.run_job``); takes the job's id only.
 
     Safe to deliver twice: the job is claimed first, and a complete, failed or live-held job is skipped.
+    At the soft time limit (settings) the job fails with a message and nothing saved; it can be restarted.
     """
     from actielijnen.imports import run_job
 

@@ -13,7 +13,12 @@ from domains.models import (
     Organisation,
     OrganisationKindDecision,
     Seat,
+    SeatSideChange,
 )
+
+# An organisation's kind and a member's side at a netwerkgroep table are recorded decisions (DECISIONS 2):
+# they change only through the portal's pages and services, which write the decision and the audit row.
+# Here they are read-only; the field's help text names the page.
 
 
 @admin.register(Domain)
@@ -43,11 +48,30 @@ class OrganisationAdmin(TranslationAdmin):
     list_display = ("name", "kind", "sector", "is_alliance_partner")
     list_filter = ("kind", "sector")
     search_fields = ("name",)
+    readonly_fields = ("kind",)
+
+
+class _RecordAdmin(admin.ModelAdmin):
+    """A decision record: readable here, written only by its service (never added, edited or deleted)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(OrganisationKindDecision)
-class OrganisationKindDecisionAdmin(admin.ModelAdmin):
+class OrganisationKindDecisionAdmin(_RecordAdmin):
     list_display = ("organisation", "kind", "decided_on", "decided_by")
+
+
+@admin.register(SeatSideChange)
+class SeatSideChangeAdmin(_RecordAdmin):
+    list_display = ("seat", "from_side", "to_side", "changed_by", "changed_at")
 
 
 @admin.register(Focusbuurt)
@@ -63,8 +87,9 @@ class BodyAdmin(GuardedModelAdmin, TranslationAdmin):
 
 @admin.register(Seat)
 class SeatAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "body", "organisation", "starts_on", "ends_on")
+    list_display = ("user", "role", "body", "organisation", "side", "starts_on", "ends_on")
     list_filter = ("role", "body__kind")
+    readonly_fields = ("side",)
 
 
 @admin.register(MeetingReport)

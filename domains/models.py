@@ -139,7 +139,14 @@ class Organisation(models.Model):
 
     slug = models.SlugField(_("slug"), unique=True, max_length=120)
     name = models.CharField(_("naam"), max_length=200)
-    kind = models.CharField(_("soort partner"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(
+        _("soort partner"),
+        max_length=10,
+        choices=Kind.choices,
+        help_text=_(
+            "Een vastgelegd besluit, met reden: het programmateam wijzigt het in het portaal via Partners → Soort vastleggen."
+        ),
+    )
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     description = models.TextField(_("omschrijving"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -298,7 +305,10 @@ class Seat(models.Model):
         max_length=10,
         choices=Side.choices,
         blank=True,
-        help_text=_("Bij het geven van de zetel afgeleid van de soort organisatie; alleen de regisseur wijzigt het, met reden."),
+        help_text=_(
+            "Bij het geven van de zetel afgeleid van de soort organisatie; alleen de regisseur wijzigt het, met reden, "
+            "in het portaal op de pagina Leden en zetels van de netwerkgroep."
+        ),
     )
     starts_on = models.DateField(_("vanaf"))
     ends_on = models.DateField(_("tot en met"), null=True, blank=True)
@@ -323,6 +333,32 @@ class Seat(models.Model):
     def is_active(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+class SeatSideChange(models.Model):
+    """The regisseur moved a member to the other side of the netwerkgroep table, and why (DECISIONS 2).
+
+    The seat's side is first set from the organisation's kind when the seat is given; afterwards only
+    the group's regisseur changes it, and each change keeps its reason, its author and its moment.
+    """
+
+    seat = models.ForeignKey(Seat, verbose_name=_("zetel"), on_delete=models.CASCADE, related_name="side_changes")
+    from_side = models.CharField(_("van"), max_length=10, choices=Seat.Side.choices, blank=True)
+    to_side = models.CharField(_("naar"), max_length=10, choices=Seat.Side.choices)
+    reason = models.TextField(_("reden"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gewijzigd door"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("gewijzigd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("wijziging van kant aan tafel")
+        verbose_name_plural = _("wijzigingen van kant aan tafel")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.seat}: {self.from_side or '—'} → {self.to_side}"
 
 
 class MeetingReport(models.Model):

@@ -150,3 +150,47 @@ def members_of(body: Body):
 
 def organisations() -> QuerySet[Organisation]:
     return Organisation.objects.all()
+
+
+@dataclass
+class SeatsPage:
+    """A body's seats for its "Leden en zetels" page: running and planned ones, ended ones, side changes."""
+
+    current: list
+    ended: list
+    side_changes: list
+
+
+def seats_page(body: Body) -> SeatsPage:
+    """Every seat of the body with person and organisation, split on today; the side changes of its
+    table, newest first. Two queries, whatever the number of seats."""
+    from django.utils import timezone
+
+    from domains.models import Seat, SeatSideChange
+
+    today = timezone.localdate()
+    seats = list(
+        Seat.objects.filter(body=body)
+        .select_related("user", "organisation")
+        .order_by("role", "user__display_name", "user__username", "-starts_on")
+    )
+    current = [seat for seat in seats if seat.ends_on is None or seat.ends_on >= today]
+    ended = sorted((seat for seat in seats if seat.ends_on is not None and seat.ends_on < today), key=lambda s: s.ends_on, reverse=True)
+    changes = list(
+        SeatSideChange.objects.filter(seat__body=body).select_related("seat__user", "changed_by").order_by("-changed_at", "-id")
+    )
+    return SeatsPage(current=current, ended=ended, side_changes=changes)
+
+
+def seat_bodies() -> QuerySet[Body]:
+    """Every body in which seats are given, netwerkgroepen included, by kind and name. One query."""
+    return Body.objects.select_related("domain").order_by("kind", "name")
+
+
+def organisation_by_slug(slug: str) -> Organisation:
+    return Organisation.objects.get(slug=slug)
+
+
+def kind_decisions_of(organisation: Organisation) -> list:
+    """The recorded decisions on the organisation's kind, newest first, with who decided. One query."""
+    return list(organisation.kind_decisions.select_related("decided_by").order_by("-decided_on", "-id"))

@@ -7,11 +7,12 @@ import datetime
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from domains.models import Body, MeetingReport, Organisation, OrganisationKindDecision, Seat
+from domains.models import Body, MeetingReport, Organisation, OrganisationKindDecision, Seat, SeatSideChange
 from samennw import audit, public_cache
 from samennw.rights import Role, forget
 
@@ -121,10 +122,22 @@ def assign_seat(
     if role == Seat.Role.NETWERKREGISSEUR and body.kind != Body.Kind.NETWERKGROEP:
         raise ValidationError({"role": _("Een netwerkregisseur hoort bij een netwerkgroep.")})
     seat.full_clean()
+    if _overlapping_seat(seat) is not None:
+        raise ValidationError(
+            {"user": _("%(name)s heeft deze zetel al in die periode; beëindig eerst de lopende zetel.") % {"name": user}}
+        )
     seat.save()
     audit.record("seat.assigned", actor=by, target=seat, body=body.slug, role=role)
     sync_role_groups(user=user)
     return seat
+
+
+def _overlapping_seat(seat: Seat) -> Seat | None:
+    """The same person's seat with the same role (and board seat) in the same body whose period overlaps."""
+    others = Seat.objects.filter(user=seat.user, body=seat.body, role=seat.role, board_seat=seat.board_seat)
+    if seat.ends_on is not None:
+        others = others.filter(starts_on__lte=seat.ends_on)
+    return others.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=seat.starts_on)).exclude(pk=seat.pk).first()
 
 
 @transaction.atomic
@@ -138,6 +151,50 @@ def end_seat(*, by, seat: Seat, ends_on: datetime.date) -> Seat:
     audit.record("seat.ended", actor=by, target=seat, ends_on=ends_on.isoformat())
     sync_role_groups(user=seat.user)
     return seat
+
+
+@transaction.atomic
+def change_seat_side(*, by, seat: Seat, side: str, reason: str) -> SeatSideChange:
+    """Move a member to the formal or informal side of a netwerkgroep table, with a reason (DECISIONS 2).
+
+    The side was set from the organisation's kind when the seat was given; only the group's regisseur
+    changes it afterwards (``domains.change_seat_side`` in ``samennw.rights``, checked by the view). What
+    the member sees follows the side, so the role groups are synced at once.
+    """
+    seat = Seat.objects.select_for_update().select_related("body", "user").get(pk=seat.pk)
+    errors: dict[str, str] = {}
+    if seat.body.kind != Body.Kind.NETWERKGROEP:
+        errors["side"] = _("Alleen aan de tafel van een netwerkgroep zit een lid formeel of informeel.")
+    elif not seat.is_active():
+        errors["side"] = _("Deze zetel loopt niet meer; de kant aan tafel wijzigt alleen bij een lopende zetel.")
+    elif side not in Seat.Side.values:
+        errors["side"] = _("Kies formeel of informeel.")
+    elif side == seat.side:
+        errors["side"] = (
+            _("Dit lid zit al aan de formele kant van de tafel.")
+            if side == Seat.Side.FORMEEL
+            else _("Dit lid zit al aan de informele kant van de tafel.")
+        )
+    if not (reason or "").strip():
+        errors["reason"] = _("Geef een reden voor de wijziging: leden zien iets anders aan de andere kant van de tafel.")
+    if errors:
+        raise ValidationError(errors)
+    change = SeatSideChange(
+        seat=seat,
+        from_side=seat.side,
+        to_side=side,
+        reason=reason.strip(),
+        changed_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    change.full_clean()
+    change.save()
+    seat.side = side
+    seat.full_clean()
+    seat.save(update_fields=["side"])
+    # The reason stays in the record (it may name circumstances); the audit row says who moved whom, when.
+    audit.record("seat.side_changed", actor=by, target=seat, body=seat.body.slug, from_side=change.from_side, to_side=side)
+    sync_role_groups(user=seat.user)
+    return change
 
 
 @transaction.atomic

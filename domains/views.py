@@ -78,4 +78,11 @@ def buurt(request, slug: str):
 
 
 def organisations(request):
-    return render(request, "domains/organisations.html", {"organisations": selectors.organisations()})
+    return render(
+        request,
+        "domains/organisations.html",
+        {
+            "organisations": selectors.organisations(),
+            "may_decide_kind": can(request.user, "domains.decide_organisation_kind"),
+        },
+    )

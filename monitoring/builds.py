@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
@@ -372,6 +373,9 @@ def run_build(build_id: int) -> Build | None:
     except TRANSIENT:
         _remove(saved)
         raise
+    except SoftTimeLimitExceeded:
+        timed_out(build_id, saved)
+        return None
     except pdf.PdfUnavailable as exc:
         _remove(saved)
         fail(build_id, reason=f"PdfUnavailable: {exc}", message=_("Op de server ontbreken de pakketten voor PDF: %(packages)s.") % {"packages": exc})
@@ -381,6 +385,19 @@ def run_build(build_id: int) -> Build | None:
         logger.exception("jaarbeeld build %s failed", build_id)
         fail(build_id, reason=f"{type(exc).__name__}: {exc}", message=_("Onverwachte fout bij het opbouwen; de beheerder ziet de details."))
         return None
+
+
+def timed_out(build_id: int, saved: list[str] | None = None) -> None:
+    """The build ran past ``settings.JAARBEELD_BUILD_SOFT_TIME_LIMIT`` (Celery raised ``SoftTimeLimitExceeded``):
+    it fails for good, not as a transient error to retry (a second try would take as long), and the files it
+    wrote go. A build that was marked complete in the very last instant keeps its files."""
+    minutes = settings.JAARBEELD_BUILD_SOFT_TIME_LIMIT // 60
+    fail(
+        build_id, reason=f"SoftTimeLimitExceeded: {settings.JAARBEELD_BUILD_SOFT_TIME_LIMIT} s",
+        message=_("De opbouw duurde langer dan %(minutes)s minuten en is afgebroken.") % {"minutes": minutes},
+    )
+    if not Build.objects.filter(pk=build_id, state=Build.State.KLAAR).exists():
+        _remove(saved or [])
 
 
 def _remove(names: list[str]) -> None:

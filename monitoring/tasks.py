@@ -4,6 +4,10 @@
 ``reject_on_worker_lost`` in the settings): ``builds.run_build`` claims the build first and does nothing
 for a build that is complete, failed, or held by a live worker. A transient error (database or broker
 away) puts the build back in the queue and retries with backoff; after the last retry it fails visibly.
+
+A build has a time limit (DECISIONS 20; ``JAARBEELD_BUILD_SOFT_TIME_LIMIT`` and ``JAARBEELD_BUILD_TIME_LIMIT``
+in the settings): at the soft limit Celery raises ``SoftTimeLimitExceeded`` in the task, and the build fails
+with a message and without files. That is not a transient error and is never retried.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import datetime
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +29,20 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 3
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+@shared_task(
+    bind=True, max_retries=MAX_RETRIES, acks_late=True,
+    soft_time_limit=settings.JAARBEELD_BUILD_SOFT_TIME_LIMIT, time_limit=settings.JAARBEELD_BUILD_TIME_LIMIT,
+)
 def build_jaarbeeld(self, build_id: int) -> str:
-    retries = self.request.retries
+    try:
+        return _build(self, build_id)
+    except SoftTimeLimitExceeded:  # struck outside the build's own handler (while claiming or requeueing)
+        builds.timed_out(build_id)
+        return "failed"
+
+
+def _build(task, build_id: int) -> str:
+    retries = task.request.retries
     while True:
         try:
             build = builds.run_build(build_id)
@@ -35,13 +52,13 @@ def build_jaarbeeld(self, build_id: int) -> str:
                 builds.fail(build_id, reason=reason, message=_("De storing hield aan; start de opbouw later opnieuw."))
                 return "failed"
             countdown = 10 * 2**retries
-            if self.request.is_eager:
+            if task.request.is_eager:
                 # In-process (tests, `make run` without Redis): retry at once, there is no queue to wait in.
                 builds.requeue(build_id, reason=reason, countdown=0)
                 retries += 1
                 continue
             builds.requeue(build_id, reason=reason, countdown=countdown)
-            raise self.retry(exc=exc, countdown=countdown) from exc
+            raise task.retry(exc=exc, countdown=countdown) from exc
         return "built" if build is not None else "skipped"
 
 

@@ -351,13 +351,19 @@ class Attendance(models.Model):
 
 
 class Lesson(models.Model):
-    """What the group learned from a case, anonymised; survives the retention purge (DECISIONS 13)."""
+    """What the group learned from a case, anonymised; survives the retention purge (DECISIONS 13).
+
+    Deliberately a separate record without a foreign key to its case: the lessons page
+    (``views_lessons``) can therefore never show a case code or anything else of the case.
+    """
 
     body = models.ForeignKey(Body, verbose_name=_("netwerkgroep"), on_delete=models.CASCADE, related_name="lessons")
     text = models.TextField(_("geleerde les"), validators=text_validators)
     bouwstenen = models.JSONField(_("bouwstenen"), default=list, blank=True)
     close_reason = models.CharField(_("reden van sluiten"), max_length=20, choices=Case.CloseReason.choices, blank=True)
     new_route = models.BooleanField(_("nieuwe route"), default=False, help_text=_("Out-of-the-box: een oplossing buiten de gebaande paden (000:10)."))
+    # The date of the look-back set at closing (001:365); a date only: the lesson keeps no link to its case.
+    terugblik_on = models.DateField(_("terugblik op"), null=True, blank=True)
     created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from domains.models import Body, Organisation, Seat
-from netwerkgroep.models import AgendaItem, Agreement, Bouwsteen, Case, Tombstone
+from netwerkgroep.models import AgendaItem, Agreement, Bouwsteen, Case, Lesson, Tombstone
 from samennw import rights
 from samennw.models import AuditEvent
 
@@ -145,3 +145,19 @@ def group_events(body: Body, *, code: str = "") -> QuerySet[AuditEvent]:
     if code:
         qs = qs.filter(target_id=code)
     return qs.select_related("actor").order_by("-at", "-id")
+
+
+def lessons_of(body: Body, *, close_reason: str = "", bouwsteen: str = "", new_route: bool | None = None) -> QuerySet[Lesson]:
+    """The lessons of one netwerkgroep, newest first, filtered; unknown values are ignored.
+
+    Lessons have no link to a case (DECISIONS 13), so nothing here can reach case data; the caller checks
+    ``netwerkgroep.view_lessons`` on ``body`` first. One query for a page, whatever the number of lessons.
+    """
+    qs = Lesson.objects.filter(body=body)
+    if close_reason in Case.CloseReason.values:
+        qs = qs.filter(close_reason=close_reason)
+    if bouwsteen in Bouwsteen.values:
+        qs = qs.filter(bouwstenen__icontains=f'"{bouwsteen}"')  # as in ``filter_cases``
+    if new_route is not None:
+        qs = qs.filter(new_route=new_route)
+    return qs.order_by("-created_at", "-pk")

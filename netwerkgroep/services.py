@@ -663,7 +663,10 @@ def close_case(*, by, case: Case, reason: str, terugblik_on: datetime.date, less
         errors["terugblik_on"] = [_("Kies een datum in de toekomst voor de terugblik.")]
     record = None
     if (lesson or "").strip():
-        record = Lesson(body=locked.body, text=lesson.strip(), bouwstenen=locked.bouwstenen, close_reason=reason, new_route=new_route)
+        record = Lesson(
+            body=locked.body, text=lesson.strip(), bouwstenen=locked.bouwstenen, close_reason=reason, new_route=new_route,
+            terugblik_on=terugblik_on,
+        )
         lesson_errors = [m for msgs in _clean(record, exclude=["close_reason"]).values() for m in msgs]
         if lesson_errors:
             errors["lesson"] = lesson_errors

@@ -4,7 +4,7 @@ a verified second factor, a 15-minute idle limit and no-store headers."""
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from netwerkgroep import views_cases, views_figures, views_meetings
+from netwerkgroep import views_cases, views_figures, views_lessons, views_meetings
 
 app_name = "netwerkgroep"
 urlpatterns = [
@@ -44,5 +44,6 @@ urlpatterns = [
     path(_("<slug:group>/bijeenkomsten/"), views_meetings.meetings, name="meetings"),
     path(_("<slug:group>/bewaartermijn/"), views_meetings.retention, name="retention"),
     path(_("<slug:group>/jaarcijfers/"), views_figures.figures, name="figures"),
+    path(_("<slug:group>/geleerde-lessen/"), views_lessons.lessons, name="lessons"),
     path("<slug:group>/agenda-<str:token>.ics", views_meetings.ics, name="ics"),
 ]

@@ -148,6 +148,7 @@ def group(request, group: str):
             "load": services.load_per_organisation(body) if is_regisseur else [],
             "can_audit": rights.can(request.user, "netwerkgroep.view_audit", body),
             "can_bring_in": rights.can(request.user, "netwerkgroep.bring_in", body),
+            "can_view_lessons": rights.can(request.user, "netwerkgroep.view_lessons", body),
         },
     )
 

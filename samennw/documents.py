@@ -5,11 +5,18 @@ ZIP whose first member is ``mimetype`` holding the OpenDocument text type; a DOC
 ``[Content_Types].xml`` and ``word/document.xml``. ZIPs are read from their directory only (nothing
 is decompressed), and one with absurd uncompressed sizes is refused as a possible zip bomb. The
 extension of the uploaded name must agree with what the bytes are.
+
+A document with macros is refused whatever its name: macros run code on the reader's computer, and the
+board and reviewers open these files. An Office file (DOCX, and a DOCM, XLSM or PPTM renamed) carries them
+in a ``vbaProject.bin`` part, declared in ``[Content_Types].xml`` as a macro-enabled type; an OpenDocument
+file in its ``Basic/`` or ``Scripts/`` folder. Only ``mimetype`` and ``[Content_Types].xml`` are read, each
+with a small size bound.
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -19,6 +26,11 @@ from django.utils.translation import gettext as _
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024  # a real one is a few KB
+# What marks macros: in the content types of an Office file, and as folders of an OpenDocument file.
+MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject")
+ODF_MACRO_FOLDERS = ("basic/", "scripts/")
+ODF_LIBRARY_INDEXES = {"script-lc.xml", "script-lb.xml"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,12 @@ def _sniff(file) -> DocumentType | None:
             if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
                 raise ValidationError(_("Dit document is uitgepakt te groot; het wordt niet aangenomen."), code="zip_bomb")
             names = {info.filename for info in infos}
+            if _has_macros(archive, infos):
+                raise ValidationError(
+                    _("Dit document bevat macro's en wordt daarom niet aangenomen. Sla het op als PDF of als document "
+                      "zonder macro's en probeer het opnieuw."),
+                    code="macros",
+                )
             if (
                 infos and infos[0].filename == "mimetype" and infos[0].file_size < 200
                 and archive.read("mimetype").strip() == ODT_MIMETYPE
@@ -62,11 +80,31 @@ def _sniff(file) -> DocumentType | None:
                 return ODT
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return DOCX
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return None
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        return None  # damaged, encrypted or in an unusual compression: not a document we can judge
     finally:
         file.seek(0)
     return None
+
+
+def _has_macros(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> bool:
+    opendocument = bool(infos) and infos[0].filename == "mimetype"
+    for info in infos:
+        folder, _sep, base = info.filename.lower().rpartition("/")
+        if base.startswith("vbaproject"):  # vbaProject.bin, vbaProjectSignature.bin
+            return True
+        # In an OpenDocument file a module or a script is code; an empty Basic library leaves only its indexes.
+        if opendocument and f"{folder}/".startswith(ODF_MACRO_FOLDERS) and base and base not in ODF_LIBRARY_INDEXES:
+            return True
+    types = next((info for info in infos if info.filename == "[Content_Types].xml"), None)
+    if types is None:
+        return False
+    with archive.open(types) as member:
+        declared = member.read(CONTENT_TYPES_MAX_BYTES + 1)
+    if len(declared) > CONTENT_TYPES_MAX_BYTES:
+        raise zipfile.BadZipFile("[Content_Types].xml too large")  # not an Office file we know
+    declared = declared.lower()
+    return any(marker in declared for marker in MACRO_CONTENT_TYPES)
 
 
 def check_document(file) -> DocumentType:

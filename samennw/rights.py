@@ -320,6 +320,16 @@ RULES: dict[str, tuple[Predicate, Any]] = {
     ),
     "domains.edit_structure": (is_programmateam, _("Alleen het programmateam wijzigt domeinen, opdrachten en opbrengsten.")),
     "domains.assign_seat": (is_programmateam | is_beheerder, _("Alleen het programmateam en beheerders geven zetels.")),
+    # The "Leden en zetels" page of a body: who gives seats, and the regisseur who manages the own table.
+    "domains.view_seats": (
+        is_programmateam | is_beheerder | regisseur_of_body,
+        _("Alleen het programmateam en de regisseur van deze netwerkgroep beheren de leden en zetels."),
+    ),
+    # Only the group's own regisseur moves a member to the other side of the table (DECISIONS 2).
+    "domains.change_seat_side": (
+        regisseur_of_body,
+        _("Alleen de netwerkregisseur van deze netwerkgroep wijzigt of een lid formeel of informeel aan tafel zit."),
+    ),
     "domains.decide_organisation_kind": (
         is_programmateam,
         _("Alleen het programmateam legt vast of een partner formeel of informeel is."),
@@ -511,6 +521,11 @@ RULES: dict[str, tuple[Predicate, Any]] = {
     "netwerkgroep.view_audit": (
         ng_regisseur | has_role(Role.PRIVACY),
         _("Het auditlog van de netwerkgroep is voor de netwerkregisseur en de privacyfunctionaris."),
+    ),
+    # Lessons are anonymised learning content without a link to a case (DECISIONS 13): the whole table
+    # reads them, formal and informal seats alike; nobody outside the group, not even the programme team.
+    "netwerkgroep.view_lessons": (
+        ng_member, _("Alleen leden van deze netwerkgroep lezen haar geleerde lessen."),
     ),
     # Counts leave the group only suppressed (<5); a regisseur reads those of the own group (pass the body).
     "netwerkgroep.view_stats": (

@@ -172,6 +172,16 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Keep the LOGGING below (with its case-code filter) in the worker too, instead of Celery's own root handlers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Time limits of the long jobs, in seconds (DECISIONS 20: a build has a time limit). At the soft limit the
+# job stops itself and fails with a message (nothing stays "bezig"); the hard limit kills a worker that did
+# not stop. A jaarbeeld build of 10x the 2025 edition takes 55-80 s, 161 s on a busy machine (README,
+# "Benchmarks"); the soft limit equals ``monitoring.builds.STALE_AFTER``, and both build limits stay under
+# the broker's visibility timeout (900 s). A card import of the largest file (10.000 new cards) plans and saves
+# in about 10 minutes, so it gets 30 (a redelivery meanwhile finds the job held by a live worker and skips it).
+JAARBEELD_BUILD_SOFT_TIME_LIMIT = 600
+JAARBEELD_BUILD_TIME_LIMIT = 660
+IMPORT_JOB_SOFT_TIME_LIMIT = 1800
+IMPORT_JOB_TIME_LIMIT = 1860
 
 # Change reasons name the fields that changed; they do not fit the default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

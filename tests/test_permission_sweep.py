@@ -84,6 +84,19 @@ def table_kw(**more):
     return lambda w: {"pk": w.table_meeting.pk, **{k: v(w) for k, v in more.items()}}
 
 
+def body_by_slug(slug: str):
+    from domains.models import Body
+
+    return Body.objects.get(slug=slug)
+
+
+def nw_seat_kw(w) -> dict:
+    """A running seat at the Nieuw-West table, for the seat routes of "Leden en zetels"."""
+    from domains.models import Seat
+
+    return {"slug": w.nw.slug, "pk": Seat.objects.active().filter(body=w.nw).order_by("pk").first().pk}
+
+
 NW = {"group": lambda w: w.nw.slug}
 VIEW_CARD = "actielijnen.view_card"
 VIEW_PROPOSAL = "financiering.view_proposal"
@@ -119,6 +132,19 @@ EXPECTED: dict[str, Rule | list[Rule]] = {
     "domains:buurten": PUBLIC,
     "domains:buurt": Rule(login=False, kwargs=lambda w: {"slug": "jacob-geelbuurt"}),
     "domains:organisations": PUBLIC,
+    # "Leden en zetels": the Nieuw-West table (its regisseur manages sides) and an opgaveteam (no regisseur)
+    "domains:bodies": R("domains.assign_seat"),
+    "domains:members": [
+        R("domains.view_seats", obj="nw", kwargs=lambda w: {"slug": w.nw.slug}),
+        R("domains.view_seats", obj=lambda w: body_by_slug("opgaveteam-veiligheid"), kwargs=lambda w: {"slug": "opgaveteam-veiligheid"}),
+    ],
+    # POST only; an empty POST fills in nothing: the page comes back with the errors (400), nothing is saved
+    "domains:seat_assign": R("domains.view_seats", "domains.assign_seat", obj="nw", kwargs=lambda w: {"slug": w.nw.slug}),
+    "domains:seat_end": R("domains.view_seats", "domains.assign_seat", obj="nw", kwargs=lambda w: nw_seat_kw(w)),
+    "domains:seat_side": R("domains.change_seat_side", obj="nw", kwargs=lambda w: nw_seat_kw(w)),
+    "domains:organisation_kind": R(
+        "domains.decide_organisation_kind", kwargs=lambda w: {"slug": w.nw.seats.exclude(organisation=None).first().organisation.slug}
+    ),
     # --- action lines (the unpublished card led by the demo aanvoerder) ---
     "actielijnen:overview": R("actielijnen.view_overview"),
     "actielijnen:create": R("actielijnen.create_card"),
@@ -315,6 +341,10 @@ EXPECTED: dict[str, Rule | list[Rule]] = {
     "netwerkgroep:meetings": R("netwerkgroep.enter", obj="nw", kwargs=lambda w: {"group": w.nw.slug}),
     "netwerkgroep:retention": R("netwerkgroep.manage_retention", obj="nw", kwargs=lambda w: {"group": w.nw.slug}),
     "netwerkgroep:figures": R("netwerkgroep.sign_off_figures", obj="nw", kwargs=lambda w: {"group": w.nw.slug}),
+    "netwerkgroep:lessons": [
+        R("netwerkgroep.view_lessons", obj="nw", kwargs=lambda w: {"group": w.nw.slug}),
+        R("netwerkgroep.view_lessons", obj="zo", kwargs=lambda w: {"group": w.zo.slug}),
+    ],
     # no login (calendar apps cannot log in): the personal signed token is the key, and the feed holds no case data
     "netwerkgroep:ics": Rule(login=False, kwargs=lambda w: {"group": w.nw.slug, "token": w.ics_token}),
 }

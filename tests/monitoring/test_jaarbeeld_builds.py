@@ -352,3 +352,79 @@ def test_beat_drafts_last_year_once_a_day(people, structure, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.draft_past_year() == "already drafted today"
     assert edition.builds.count() == 1
+
+
+# --- time limit (DECISIONS 20) ---------------------------------------------------------------------
+
+def test_build_task_is_declared_with_the_time_limits_of_the_settings(settings):
+    assert tasks.build_jaarbeeld.soft_time_limit == settings.JAARBEELD_BUILD_SOFT_TIME_LIMIT == 600
+    assert tasks.build_jaarbeeld.time_limit == settings.JAARBEELD_BUILD_TIME_LIMIT == 660
+    # the hard limit leaves the soft handler time to mark the build, and a stopped build is never taken for a
+    # live one: no silence in a build the limit allows is longer than STALE_AFTER
+    assert settings.JAARBEELD_BUILD_SOFT_TIME_LIMIT < settings.JAARBEELD_BUILD_TIME_LIMIT
+    assert datetime.timedelta(seconds=settings.JAARBEELD_BUILD_SOFT_TIME_LIMIT) <= builds.STALE_AFTER
+
+
+def test_build_past_its_time_limit_fails_with_a_message_without_files_and_is_not_retried(
+    people, structure, django_capture_on_commit_callbacks, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    edition = written_edition(people, structure)
+    calls = {"n": 0}
+
+    def too_slow(*args, **kwargs):  # what Celery raises in the task when the soft limit strikes mid-PDF
+        calls["n"] += 1
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(builds.pdf, "render_pdf_pages", too_slow)
+    build = build_now(people, edition, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert build.state == Build.State.MISLUKT and build.finished_at is not None
+    assert calls["n"] == 1 and build.attempts == 1 and not any(e["event"] == "retry" for e in build.log)
+    assert build.error.startswith("SoftTimeLimitExceeded")
+    message = "De opbouw duurde langer dan 10 minuten en is afgebroken."
+    assert build.log[-1] == {**build.log[-1], "event": "failed", "message": message}
+    assert ("Mislukt: " + message) in [text for _at, text in builds.log_lines(build)]
+    assert not build.pdf_file and not build.html_file
+    year_dir = f"jaarbeeld/{edition.report_year}"
+    assert not default_storage.exists(year_dir) or default_storage.listdir(year_dir)[1] == []
+    # nothing is left "bezig": a new version can be started at once
+    monkeypatch.undo()
+    again = build_now(people, edition, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert again.state == Build.State.KLAAR and again.number == 2
+
+
+def test_time_limit_while_saving_removes_the_files_already_written(
+    people, structure, django_capture_on_commit_callbacks, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    edition = written_edition(people, structure)
+    real_progress = builds._progress
+
+    def late(build, me, step, **params):
+        real_progress(build, me, step, **params)
+        if step == "afronden":  # both files are on disk by now
+            raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(builds, "_progress", late)
+    build = build_now(people, edition, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert build.state == Build.State.MISLUKT and build.log[-1]["event"] == "failed"
+    assert "10 minuten" in build.log[-1]["message"]
+    year_dir = f"jaarbeeld/{edition.report_year}"
+    assert not default_storage.exists(year_dir) or default_storage.listdir(year_dir)[1] == []
+
+
+def test_time_limit_outside_the_build_handler_still_fails_the_build(people, structure, django_capture_on_commit_callbacks, monkeypatch):
+    """The limit can strike while the build is being claimed, before ``run_build``'s own handler is in place."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    edition = written_edition(people, structure)
+
+    def claim_too_slow(build_id, me):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(builds, "_claim", claim_too_slow)
+    build = build_now(people, edition, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert build.state == Build.State.MISLUKT
+    assert build.log[-1]["message"] == "De opbouw duurde langer dan 10 minuten en is afgebroken."

@@ -43,6 +43,12 @@ EXPECTED = [
     ("domains.edit_structure", None, {"programmateam"}),
     ("domains.assign_seat", None, {"programmateam", "beheerder"}),
     ("domains.decide_organisation_kind", None, {"programmateam"}),
+    ("domains.view_seats", "ot", {"programmateam", "beheerder"}),
+    ("domains.view_seats", "ng_nw", {"programmateam", "beheerder", "regisseur"}),
+    ("domains.view_seats", "ng_zo", {"programmateam", "beheerder", "regisseur_zo"}),
+    ("domains.change_seat_side", "ng_nw", {"regisseur"}),
+    ("domains.change_seat_side", "ng_zo", {"regisseur_zo"}),
+    ("domains.change_seat_side", "ot", set()),
     ("domains.view_dashboard", None, {"programmateam"} | BOARD | OT_MEMBERS),
     # action-line cards: "card" is the aanvoerder's concept card in Veiligheid, "other" a concept in
     # another domain without leads, "published" the first card after publication.
@@ -183,6 +189,8 @@ EXPECTED = [
     ("netwerkgroep.view_stats", None, {"programmateam", "privacy"}),
     ("netwerkgroep.sign_off_figures", "ng_nw", {"regisseur"}),
     ("netwerkgroep.sign_off_figures", "ng_zo", ZO),
+    ("netwerkgroep.view_lessons", "ng_nw", NW),
+    ("netwerkgroep.view_lessons", "ng_zo", ZO),
 ]
 
 EXPECTED_ROLES = {

@@ -161,3 +161,39 @@ def test_every_variable_read_is_in_the_settings_module_registry():
     from samennw.env import VARIABLES
 
     assert set(VARIABLES) <= set(_readme_table_names())
+
+
+_CELERY = """
+import json, django
+django.setup()
+from samennw.celery import app
+print(json.dumps({
+    "task_serializer": app.conf.task_serializer,
+    "result_serializer": app.conf.result_serializer,
+    "accept_content": list(app.conf.accept_content),
+    "result_accept_content": app.conf.result_accept_content,
+    "broker": app.conf.broker_url,
+}))
+"""
+
+
+def test_celery_speaks_json_only_so_pickle_cannot_be_switched_on_silently(tmp_path):
+    """DECISIONS 24: a task message is JSON (ids only); a pickled message could run code in the worker."""
+    from django.conf import settings
+
+    from samennw.celery import app
+
+    assert settings.CELERY_TASK_SERIALIZER == settings.CELERY_RESULT_SERIALIZER == "json"
+    assert settings.CELERY_ACCEPT_CONTENT == ["json"]
+    assert app.conf.task_serializer == app.conf.result_serializer == "json"
+    assert list(app.conf.accept_content) == ["json"]
+    assert app.conf.result_accept_content in (None, ["json"])  # None: the same as accept_content
+    # The production branch (a real broker) is configured the same way, in a fresh interpreter.
+    url = "redis://127.0.0.1:6379/7"
+    done = _run(tmp_path, _CELERY, SAMENNW_EPHEMERAL_SECRET="true", REDIS_URL=url)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown == {
+        "task_serializer": "json", "result_serializer": "json", "accept_content": ["json"],
+        "result_accept_content": None, "broker": url,
+    }
