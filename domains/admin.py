@@ -86,10 +86,12 @@ class BodyAdmin(GuardedModelAdmin, TranslationAdmin):
 
 
 @admin.register(Seat)
-class SeatAdmin(admin.ModelAdmin):
+class SeatAdmin(_RecordAdmin):
+    """Seats are given and ended on the portal's "Leden en zetels" pages (``assign_seat``/``end_seat``), which
+    check overlaps, write the audit row and sync the role groups; here they can only be looked at."""
+
     list_display = ("user", "role", "body", "organisation", "side", "starts_on", "ends_on")
     list_filter = ("role", "body__kind")
-    readonly_fields = ("side",)
 
 
 @admin.register(MeetingReport)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from domains.models import Body, Domain, Focusbuurt, MeetingReport, Opbrengst, Opdracht, Organisation
+from domains.models import Body, Domain, Focusbuurt, MeetingReport, Opbrengst, Opdracht, Opgave, Organisation
 from samennw import rights
 
 
@@ -34,6 +34,7 @@ class DomainPage:
     other_lines: list  # published cards of the domain that deliver none of its opbrengsten
     teams: list[Body]
     reports: list[MeetingReport] = field(default_factory=list)
+    opgaven: list[Opgave] = field(default_factory=list)  # see ``opgaven_touching``
 
 
 def _public_cards():
@@ -42,10 +43,29 @@ def _public_cards():
     return public_cards()
 
 
+def opgaven_touching(domain: Domain) -> list[Opgave]:
+    """The convenant's opgaven this domain contributes to: its own, then those of other domains that
+    name it among the domains they touch (003:417-423), each in the configured domain order. Each carries
+    ``own`` and ``also``, the other domains it touches besides this one and its own domain. Two queries."""
+    opgaven = list(
+        Opgave.objects.filter(Q(domain=domain) | Q(touches=domain))
+        .order_by()  # sorted below; keeps DISTINCT free of joined ordering columns
+        .distinct()
+        .select_related("domain")
+        .prefetch_related("touches")
+    )
+    for opgave in opgaven:
+        opgave.own = opgave.domain_id == domain.pk
+        opgave.also = sorted(
+            (d for d in opgave.touches.all() if d.pk not in (domain.pk, opgave.domain_id)), key=_order_key
+        )
+    return sorted(opgaven, key=lambda o: (not o.own, _order_key(o.domain), o.sort, o.code))
+
+
 def domain_page(domain: Domain, *, reports: int = 5) -> DomainPage:
     """Opdrachten with opbrengsten, the published cards grouped under the opbrengst they deliver (a card
-    delivering several appears under each), teams and recent published reports. Six queries, whatever
-    the number of cards or reports."""
+    delivering several appears under each), the opgaven it contributes to, teams and recent published
+    reports. Eight queries, whatever the number of cards, opgaven or reports."""
     opdrachten = list(
         domain.opdrachten.prefetch_related(Prefetch("opbrengsten", queryset=Opbrengst.objects.order_by("number")))
     )
@@ -72,6 +92,7 @@ def domain_page(domain: Domain, *, reports: int = 5) -> DomainPage:
         other_lines=other_lines,
         teams=teams,
         reports=list(recent_published_reports(domain=domain, limit=reports)),
+        opgaven=opgaven_touching(domain),
     )
 
 

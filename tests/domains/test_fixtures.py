@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from domains.fixtures_loader import DEFAULT_DIRECTORY, FixtureError, load_fixtures
-from domains.models import Body, Domain, Focusbuurt, MeetingReport, Opdracht, Organisation
+from domains.models import Body, Domain, Focusbuurt, MeetingReport, Opdracht, Opgave, Organisation
 from samennw.rights import Role, roles_of
 
 PASSWORD = "demo-test-wachtwoord-42"
@@ -227,3 +227,61 @@ def test_failure_during_writing_rolls_everything_back(loaded, broken_dir):
         load_fixtures(directory=broken_dir)
     assert _snapshot() == before
     assert Focusbuurt.objects.get(slug="wildeman").description_nl != "Gewijzigd door een kapotte run."
+
+
+# --- the convenant's opgaven (003, '3 Opgaven' per domain) ----------------------------------------
+
+EID, VEI, WERK, WON, JEU = (
+    "eigenaarschap-inclusie-en-democratie",
+    "veiligheid",
+    "werk-en-bestaanszekerheid",
+    "wonen-en-leefomgeving",
+    "kansen-voor-de-jeugd",
+)
+# title → (domain, the other domains its letters mark). The letters J V D W L after the convenant's
+# paragraphs, without the own domain's letter, and the line ranges of each opgave.
+CONVENANT_OPGAVEN = {
+    "Democratie": (EID, {JEU, VEI, WERK, WON}),  # 003:544-557
+    "Eigenaarschap": (EID, {JEU, VEI, WERK, WON}),  # 003:559-579
+    "Buurt en nabijheid": (EID, {JEU, VEI, WERK, WON}),  # 003:581-594
+    "Integraal werken ten bate van de leefwereld": (EID, {JEU, VEI, WERK, WON}),  # 003:596-602
+    "Inclusie": (EID, {JEU, VEI, WERK, WON}),  # 003:604-617
+    "Nieuwe democratische instrumenten": (EID, set()),  # 003:619-624, no letters
+    "Verbondenheid, veerkracht en verdraagzaamheid": (VEI, {JEU, EID, WON}),  # 003:812-839
+    "Criminele gedragingen drastisch verminderen": (VEI, {JEU, EID, WERK, WON}),  # 003:840-913
+    "Adequaat, proportioneel en zorgvuldig": (VEI, {JEU, WERK, WON}),  # 003:915-940
+    "Bestaanszekerheid voor iedereen": (WERK, {JEU, VEI, EID, WON}),  # 003:1028-1042
+    "Inkomenszekerheid garanderen": (WERK, set()),  # 003:1044-1054
+    "Essentiële sectoren centraal": (WERK, {JEU, WON}),  # 003:1056-1068
+    "Meerwaarde landt in leefwereld": (WERK, {JEU, VEI, EID, WON}),  # 003:1070-1084
+    "Nabijheid en begeleiding": (WERK, {JEU, VEI, EID, WON}),  # 003:1086-1092
+    "Coöperatieven bouwen": (WERK, {JEU, VEI, EID, WON}),  # 003:1094-1113
+    "Leefwereld centraal": (WERK, {JEU, VEI, EID, WON}),  # 003:1115-1131
+    "Naar een andere economie": (WERK, set()),  # 003:1133-1177
+    "Banenplannen": (WERK, set()),  # 003:1178-1200
+    "We zorgen voor een fijne plek om te wonen": (WON, {JEU, VEI, EID}),  # 003:1439-1483
+    "We zorgen voor een fijne leefomgeving": (WON, {VEI, EID, WERK}),  # 003:1499-1533
+    "We verbinden bewoners met elkaar en de rest van de stad": (WON, {EID, WERK}),  # 003:1535-1547
+    "We doen het samen": (WON, {EID}),  # 003:1548-1577
+    "Voorwaarden op orde brengen": (JEU, {VEI, EID, WERK, WON}),  # 003:1698-1706
+    "De jeugd stimuleren in de ontwikkeling": (JEU, {VEI, EID, WERK, WON}),  # 003:1708-1726
+    "Perspectieven bieden en ontwikkelen": (JEU, {VEI, EID, WERK}),  # 003:1728-1735
+}
+
+
+def test_opgaven_and_the_domains_they_touch_match_the_convenant(loaded):
+    loaded_opgaven = {
+        o.title_nl: (o.domain.slug, {d.slug for d in o.touches.all()})
+        for o in Opgave.objects.select_related("domain").prefetch_related("touches")
+    }
+    assert Opgave.objects.count() == 25
+    assert loaded_opgaven == CONVENANT_OPGAVEN
+    # Veiligheid names exactly its three hoofdopgaven (003:808-810); CWB is no domain of the convenant
+    assert Opgave.objects.filter(domain__slug=VEI).count() == 3
+    assert not Opgave.objects.filter(domain__slug="community-wealth-building").exists()
+    # no opgave lists its own domain as one it touches, and every one has an English title and a source
+    for opgave in Opgave.objects.prefetch_related("touches"):
+        assert opgave.domain not in opgave.touches.all()
+        assert opgave.title_en and opgave.body_en
+        assert "(003:" in opgave.body_nl
+

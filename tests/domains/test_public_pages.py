@@ -306,3 +306,86 @@ def test_bad_query_strings_never_give_a_server_error(client, people, card, buurt
     publish(card, people)
     for url in [reverse("home"), domain_url(), buurt_url(), reverse("domains:buurten"), team_url(), card.get_absolute_url()]:
         assert client.get(url + query).status_code == 200, url
+
+
+# --- opgaven (convenant, 003:417-423) ------------------------------------------------------------
+
+@pytest.fixture
+def opgaven(structure):
+    """An own opgave of Veiligheid, one of Werk that touches Veiligheid, and one of Werk that does not."""
+    from domains.models import Domain, Opgave
+
+    jeugd = Domain.objects.create(slug="kansen-voor-de-jeugd", name="Kansen voor de jeugd", name_en="Opportunities for young people")
+    wonen = Domain.objects.create(slug="wonen-en-leefomgeving", name="Wonen en leefomgeving", name_en="Housing and living environment")
+    werk = Domain.objects.create(slug="werk-en-bestaanszekerheid", name="Werk en bestaanszekerheid", name_en="Work and livelihood security")
+    own = Opgave.objects.create(
+        domain=structure["domain"], code="adequaat", title="Adequaat, proportioneel en zorgvuldig",
+        title_nl="Adequaat, proportioneel en zorgvuldig", title_en="Adequate, proportionate and careful",
+    )
+    own.touches.set([jeugd, wonen])
+    other = Opgave.objects.create(
+        domain=werk, code="nabijheid", title="Nabijheid en begeleiding",
+        title_nl="Nabijheid en begeleiding", title_en="Proximity and guidance",
+    )
+    other.touches.set([jeugd, structure["domain"]])
+    Opgave.objects.create(domain=werk, code="banenplannen", title="Banenplannen", title_nl="Banenplannen", title_en="Job plans")
+    return {"jeugd": jeugd, "wonen": wonen, "werk": werk}
+
+
+def _opgaven_section(html: str) -> str:
+    start = html.index('id="opgaven-title"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_domain_page_shows_its_opgaven_and_what_else_they_touch(client, opgaven):
+    html = client.get(domain_url()).content.decode()
+    section = _opgaven_section(html)
+
+    assert "Opgaven waar dit domein aan bijdraagt" in html
+    assert html.index("Opgaven waar dit domein aan bijdraagt") < html.index("Opdrachten en opbrengsten")
+    # its own opgave first, with the other domains it touches as links
+    own = section[section.index("Adequaat, proportioneel en zorgvuldig"):section.index("Nabijheid en begeleiding")]
+    assert "raakt ook:" in own
+    assert f'href="{opgaven["jeugd"].get_absolute_url()}">Kansen voor de jeugd</a>' in own
+    assert f'href="{opgaven["wonen"].get_absolute_url()}">Wonen en leefomgeving</a>' in own
+    assert "Veiligheid</a>" not in own  # never "touches itself"
+    # another domain's opgave that touches Veiligheid, with its own domain
+    other = section[section.index("Nabijheid en begeleiding"):]
+    assert f'Opgave van <a class="utrecht-link" href="{opgaven["werk"].get_absolute_url()}">Werk en bestaanszekerheid</a>' in other
+    assert f'href="{opgaven["jeugd"].get_absolute_url()}">Kansen voor de jeugd</a>' in other
+    # an opgave that does not touch Veiligheid is not listed
+    assert "Banenplannen" not in html
+
+
+def test_domain_page_without_opgaven_has_no_empty_section(client, structure):
+    html = client.get(domain_url()).content.decode()
+    assert "Opgaven waar dit domein aan bijdraagt" not in html
+
+
+def test_english_domain_page_shows_the_opgaven_in_english(client, opgaven):
+    with translation.override("en"):
+        url = domain_url()
+        jeugd_url, werk_url = opgaven["jeugd"].get_absolute_url(), opgaven["werk"].get_absolute_url()
+    assert url.startswith("/en/") and jeugd_url.startswith("/en/")
+    section = _opgaven_section(client.get(url).content.decode())
+    assert "Adequate, proportionate and careful" in section
+    assert "Proximity and guidance" in section
+    assert "Adequaat, proportioneel" not in section
+    assert f'href="{jeugd_url}">Opportunities for young people</a>' in section
+    assert f'href="{werk_url}">Work and livelihood security</a>' in section
+
+
+def test_domain_page_costs_the_same_queries_for_few_and_many_opgaven(client, structure, opgaven):
+    from domains.models import Opgave
+
+    few = count_queries(client, domain_url())
+    for i in range(20):
+        opgave = Opgave.objects.create(domain=opgaven["werk"], code=f"extra-{i}", title=f"Extra opgave {i}")
+        opgave.touches.set([structure["domain"], opgaven["jeugd"], opgaven["wonen"]])
+    many = count_queries(client, domain_url())
+    assert few == many
+    assert "Extra opgave 19" in client.get(domain_url()).content.decode()
+    # served from the cache, the page costs what it did before (its own lookup and the menu's domains)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(domain_url()).status_code == 200
+    assert len(ctx.captured_queries) <= 2
