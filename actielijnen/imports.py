@@ -25,7 +25,6 @@ import datetime
 import logging
 import os
 import secrets
-import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ logger = logging.getLogger(__name__)
 # slower server; 500 would already be about 30 s.
 SYNC_ROWS = 200
 STALE_AFTER = datetime.timedelta(minutes=5)  # a planning worker reports every 50 rows, well under a second
-QUEUED_STALE_AFTER = datetime.timedelta(minutes=30)  # twice the broker's visibility timeout (settings)
+QUEUED_STALE_AFTER = queue.QUEUED_STALE_AFTER
 # While saving, the heartbeat cannot be seen (one transaction): allow twice the measured 52 ms per new card.
 APPLY_SECONDS_PER_ROW = 0.1
 
@@ -88,8 +87,7 @@ def _remove_file(job: ImportJob) -> None:
     file_path(job).unlink(missing_ok=True)
 
 
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+worker_id = queue.worker_id
 
 
 def is_stale(job: ImportJob, *, now: datetime.datetime | None = None) -> bool:
@@ -104,15 +102,7 @@ def is_stale(job: ImportJob, *, now: datetime.datetime | None = None) -> bool:
         limit += datetime.timedelta(seconds=job.total_rows * APPLY_SECONDS_PER_ROW)
     if job.heartbeat_at is None or now - job.heartbeat_at > limit:
         return True
-    host, _sep, pid = job.worker.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-    return False
+    return queue.worker_gone(job.worker)
 
 
 def _fail(job_id: int, message: str, *, report: dict | None = None) -> None:

@@ -9,20 +9,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from domains.models import Body, Organisation, Seat
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on the field of the same name, otherwise on the whole form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            visible = name in form.fields and not form.fields[name].widget.is_hidden
-            form.add_error(name if visible else None, ValidationError(errors))
-    else:
-        form.add_error(None, exc)
+from samennw.forms import add_service_errors  # noqa: F401 - the views call it as forms.add_service_errors
 
 
 def _date(label, *, error_messages=None, **kwargs) -> forms.DateField:

@@ -23,18 +23,9 @@ from actielijnen.models import Actielijn
 from domains.models import Body, Opbrengst, Organisation, Seat
 from financiering.models import CRITERIA, CoFinancing, Conflict, Fund, Proposal, Review
 from samennw import rights
+from samennw.forms import add_service_errors  # noqa: F401 - the views call it as forms.add_service_errors
 
 TEXT_FIELDS = ("title", "purpose", "existing_means", "contribution", "changes_the_rule", "resident_ownership", "learning", "exit_route")
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on the field of the same name, otherwise on the whole form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            visible = name in form.fields and not form.fields[name].widget.is_hidden
-            form.add_error(name if visible else None, ValidationError(errors))
-    else:
-        form.add_error(None, exc)
 
 
 class AmountField(forms.Field):

@@ -31,10 +31,8 @@ import hashlib
 import json
 import logging
 import mimetypes
-import os
 import re
 import secrets
-import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +67,7 @@ STEPS = (
 )
 STEP_LABELS = dict(STEPS)
 STALE_AFTER = datetime.timedelta(minutes=10)
-QUEUED_STALE_AFTER = datetime.timedelta(minutes=30)  # twice the broker's visibility timeout (settings)
+QUEUED_STALE_AFTER = queue.QUEUED_STALE_AFTER
 # Errors a retry may cure: the database or the broker was away for a moment.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 CSS_FILES = ("snw/jaarbeeld-print.css", "snw/jaarbeeld-indicators.css")
@@ -166,8 +164,7 @@ def _shown_blocks(edition: Edition, *, draft: bool):
 
 # --- queueing ----------------------------------------------------------------------------------
 
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+worker_id = queue.worker_id
 
 
 def is_stale(build: Build, *, now: datetime.datetime | None = None) -> bool:
@@ -180,15 +177,7 @@ def is_stale(build: Build, *, now: datetime.datetime | None = None) -> bool:
         return now - (build.heartbeat_at or build.requested_at) > QUEUED_STALE_AFTER
     if build.heartbeat_at is None or now - build.heartbeat_at > STALE_AFTER:
         return True
-    host, _sep, pid = build.worker.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-    return False
+    return queue.worker_gone(build.worker)
 
 
 def _event(kind: str, **params: Any) -> dict[str, Any]:

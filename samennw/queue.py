@@ -14,7 +14,10 @@ Publishing is not retried for long: with Redis down a request must not hang (``B
 
 from __future__ import annotations
 
+import datetime
 import logging
+import os
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +27,9 @@ from kombu.exceptions import OperationalError
 log = logging.getLogger("samennw.queue")
 
 INLINE = "inline"
+# A queued job no worker took within this was lost on the way: the broker delivers a taken-but-unfinished
+# task again after its visibility timeout (15 minutes, settings), so twice that is safely past it.
+QUEUED_STALE_AFTER = datetime.timedelta(minutes=30)
 # One quick retry, then the fallback: a visitor waits about a second, not the default's several.
 BROKER_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 UNREACHABLE = (OperationalError, OSError)
@@ -48,3 +54,23 @@ def enqueue(task, *args: Any, fallback: str | Callable[[Exception], None] = INLI
 def enqueue_on_commit(task, *args: Any, fallback: str | Callable[[Exception], None] = INLINE) -> None:
     """``enqueue`` once the current transaction has committed (the task reads what it wrote)."""
     transaction.on_commit(lambda: enqueue(task, *args, fallback=fallback))
+
+
+def worker_id() -> str:
+    """Who holds a job row: host and process, so another process on the same host can tell it died."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_gone(worker: str) -> bool:
+    """True when ``worker`` (a ``worker_id``) ran on this host and its process no longer exists. A worker on
+    another host cannot be checked from here: its heartbeat decides."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, under another user
+        return False
+    return False

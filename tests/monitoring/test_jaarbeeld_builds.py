@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import shutil
+import socket
 import subprocess
 
 import pytest
@@ -155,7 +156,7 @@ def test_redelivered_job_of_a_dead_worker_on_this_host_rebuilds(people, structur
     dead = subprocess.Popen(["true"])
     dead.wait()
     Build.objects.filter(pk=build.pk).update(
-        state=Build.State.BEZIG, worker=f"{builds.socket.gethostname()}:{dead.pid}", heartbeat_at=timezone.now()
+        state=Build.State.BEZIG, worker=f"{socket.gethostname()}:{dead.pid}", heartbeat_at=timezone.now()
     )
     done = builds.run_build(build.pk)
     assert done is not None and done.state == Build.State.KLAAR and done.attempts == 1
